@@ -1,0 +1,39 @@
+# Two commands do everything (see README):
+#   make handouts   set up what is missing, then build every handout into dist/
+#   make test       set up what is missing (and Chromium), then run the test suite
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: handouts test setup setup-test system system-test bench pot clean
+
+handouts: setup
+	$(PY) build_pdf.py $(ARGS)
+
+test: setup-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: system $(STAMP)
+setup-test: system-test $(STAMP)
+
+system:
+	@scripts/system-deps.sh
+system-test:
+	@scripts/system-deps.sh --test
+
+# The virtual environment is rebuilt only when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+bench: setup
+	$(PY) bench/run.py
+
+pot: setup
+	$(PY) build_pdf.py catalog extract
+
+clean:
+	rm -rf dist .pytest_cache

@@ -1,0 +1,71 @@
+"""What a locale code means for layout: its names, direction, script and fonts, all from Babel/CLDR."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+
+from . import fonts
+
+SOURCE_LOCALE = "en"
+
+#: Scripts that need taller lines for stacked marks and tall clusters.
+TALL_SCRIPTS = frozenset({"Mymr", "Ethi", "Deva", "Guru", "Beng", "Khmr", "Thai", "Laoo", "Tibt", "Sinh"})
+
+
+class LocaleError(ValueError):
+    """A locale code Babel does not know."""
+
+
+@dataclass(frozen=True)
+class LocaleInfo:
+    code: str            # as in locales/<code>/, e.g. zh_Hans
+    tag: str             # BCP 47 for lang attributes and /Lang, e.g. zh-Hans
+    native_name: str     # in its own language, e.g. 中文 (简体)
+    english_name: str
+    direction: str       # "ltr" or "rtl"
+    script: str          # ISO 15924, e.g. Hans, Arab
+
+    @property
+    def rtl(self) -> bool:
+        return self.direction == "rtl"
+
+    @property
+    def babel(self) -> Locale:
+        return Locale.parse(self.code)
+
+    @property
+    def font_families(self) -> list[str]:
+        return fonts.families_for_script(self.script)
+
+
+@functools.lru_cache(maxsize=None)
+def locale_info(code: str) -> LocaleInfo:
+    try:
+        loc = Locale.parse(code)
+    except (UnknownLocaleError, ValueError) as exc:
+        raise LocaleError(f"unknown locale code {code!r}: {exc}") from None
+    script = loc.script or _likely_script(loc)
+    if loc.territory and "_" not in code:
+        # An alias added a territory (tl -> fil_PH): name the language, not the country.
+        loc = Locale(loc.language, script=loc.script)
+    native = loc.get_display_name(loc) or code
+    return LocaleInfo(
+        code=code,
+        tag=code.replace("_", "-"),
+        native_name=native[:1].upper() + native[1:],
+        english_name=loc.get_display_name("en") or code,
+        direction=loc.text_direction,
+        script=script,
+    )
+
+
+def _likely_script(loc: Locale) -> str:
+    """CLDR likely subtags: 'ar' -> 'ar_Arab_EG' gives Arab."""
+    likely = get_global("likely_subtags")
+    full = likely.get(str(loc)) or likely.get(loc.language) or ""
+    parts = full.split("_")
+    return parts[1] if len(parts) > 1 and len(parts[1]) == 4 else "Latn"
