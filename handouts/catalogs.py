@@ -28,8 +28,8 @@ MAX_MESSAGE_CHARS = 4_000
 
 STATUS_UNREVIEWED = "unreviewed"
 STATUS_REVIEWED = "reviewed"
-_HEADER_FIELD_RE = re.compile(r"^#?\s*(Review-Status|Drafted-By|Second-Read-By|Reviewed-By|"
-                              r"Reviewed-On)\s*:\s*(.*)$", re.MULTILINE)
+_HEADER_FIELD_RE = re.compile(r"^#?[ \t]*(Review-Status|Drafted-By|Second-Read-By|Reviewed-By|"
+                              r"Reviewed-On)[ \t]*:[ \t]*(.*)$", re.MULTILINE)
 
 
 class CatalogError(Exception):
@@ -139,6 +139,8 @@ class Translator:
 
     def _present(self, text: str) -> Markup:
         html = markup.safe_message(text)
+        if self.locale.rtl:
+            html = markup.isolate_ltr(html)
         if isinstance(text, EnglishFallback) and self.locale.code != SOURCE_LOCALE:
             # Visible, correctly tagged fallback: English is left-to-right even on an RTL page.
             return Markup('<span lang="en" dir="ltr" class="fallback">') + html + Markup("</span>")

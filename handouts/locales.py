@@ -16,6 +16,13 @@ SOURCE_LOCALE = "en"
 TALL_SCRIPTS = frozenset({"Mymr", "Ethi", "Deva", "Guru", "Beng", "Khmr", "Thai", "Laoo", "Tibt", "Sinh"})
 
 
+#: First digit of each decimal numbering system CLDR names as a locale default. Babel formats
+#: numbers and dates with Latin digits only; this maps them to the locale's own.
+_DIGIT_ZERO = {"arab": 0x0660, "arabext": 0x06F0, "beng": 0x09E6, "deva": 0x0966,
+               "guru": 0x0A66, "gujr": 0x0AE6, "mymr": 0x1040, "khmr": 0x17E0, "thai": 0x0E50,
+               "laoo": 0x0ED0, "tibt": 0x0F20, "ethi": None}
+
+
 class LocaleError(ValueError):
     """A locale code Babel does not know."""
 
@@ -36,6 +43,15 @@ class LocaleInfo:
     @property
     def babel(self) -> Locale:
         return Locale.parse(self.code)
+
+    @property
+    def digits(self) -> str:
+        """The locale's default digits (CLDR), e.g. '۰۱۲۳۴۵۶۷۸۹' for Persian."""
+        zero = _DIGIT_ZERO.get(self.babel.default_numbering_system)
+        return "".join(chr(zero + i) for i in range(10)) if zero else "0123456789"
+
+    def localize_digits(self, text: str) -> str:
+        return text.translate(str.maketrans("0123456789", self.digits))
 
     @property
     def font_families(self) -> list[str]:

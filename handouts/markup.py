@@ -63,6 +63,21 @@ def placeholder_problems(msgid: str, translation: str) -> list[str]:
     return problems
 
 
+#: Runs that must read left to right even inside right-to-left text.
+LTR_RUN_RE = re.compile(
+    r"287\(g\)|\bI-20[05]\b|\b\d+(?:[.,]\d+)*\s*U\.S\.C\.\s*\d+\(g\)|"
+    r"\b[\w.-]+\.(?:gov|org|com|net|edu)(?:/[\w./-]*)?|\+?\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}")
+
+
+def isolate_ltr(html: Markup) -> Markup:
+    """Wrap 287(g), form numbers, web addresses and phone numbers in <bdi dir="ltr">.
+
+    The bidi algorithm would otherwise reorder their parentheses and digits inside Arabic
+    or Persian sentences. Runs on already-escaped text, so it cannot open a hole.
+    """
+    return Markup(LTR_RUN_RE.sub(lambda m: f'<bdi dir="ltr">{m[0]}</bdi>', str(html)))
+
+
 def safe_message(text: str) -> Markup:
     """Escape everything, then restore only bare allowed tags: <strong>, </strong>, ..."""
     escaped = str(escape(text))

@@ -29,7 +29,7 @@ from .paths import TEMPLATES_DIR
 
 #: Root font sizes tried in order until a handout fits its page budget; the last is the
 #: readable minimum (flyer body text never goes below 10 pt).
-TYPE_SCALES = (0, 1, 2, 3)
+TYPE_SCALES = (0, 1, 2, 3, 4)
 PDF_VARIANT = "pdf/ua-1"
 
 
@@ -96,8 +96,13 @@ class Renderer:
         locale = catalog.locale
         self.env.install_gettext_callables(translator.gettext, translator.ngettext,
                                            newstyle=True)
-        date = lambda d: format_date(d, format="long", locale=locale.code)  # noqa: E731
-        number = lambda n: format_decimal(n, locale=locale.code)  # noqa: E731
+        def date(value):
+            return locale.localize_digits(format_date(value, format="long", locale=locale.code))
+
+        def number(value):
+            return locale.localize_digits(format_decimal(value, locale=locale.code,
+                                                         numbering_system="default"))
+
         status = catalog.status
         context = {
             "handout": handout, "paper": paper, "locale": locale, "contact": contact,
