@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $@
 
-bench: setup
+bench: setup-test
 	$(PY) bench/run.py
 
 pot: setup

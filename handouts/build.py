@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import functools
 import json
+import multiprocessing
 import os
+import sys
 import tempfile
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import catalogs, checks, content
+from . import cache, catalogs, content, palette
 from .catalogs import CatalogError
 from .contact import Contact
 from .fonts import FontError
 from .locales import LocaleError, locale_info
-from .render import FitError, Renderer
+from .paths import LOCALES_DIR, TEMPLATES_DIR, catalog_path
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class JobResult:
     scale: int = 0
     fallbacks: int = 0
     problems: list[str] = field(default_factory=list)
+    #: Taken from the cache (its inputs have not changed), not laid out again.
+    reused: bool = False
 
     @property
     def label(self) -> str:
@@ -53,6 +59,10 @@ class BuildOptions:
     contact: Contact
     strict: bool = False
     print_shop: bool = False
+    #: Rebuild every job even when the cache holds its result.
+    force: bool = False
+    locales_dir: Path = LOCALES_DIR
+    templates_dir: Path = TEMPLATES_DIR
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -71,50 +81,95 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-@functools.lru_cache(maxsize=1)
-def renderer() -> Renderer:
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """write_atomically unless the file already holds exactly these bytes (a no-op build)."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomically(path, data)
+    return True
+
+
+@functools.lru_cache(maxsize=2)
+def renderer(templates_dir: Path = TEMPLATES_DIR):
     """One per process: its fonts and stylesheet are reused by every document."""
-    return Renderer()
+    from .render import Renderer  # WeasyPrint loads only where documents are laid out
+    return Renderer(templates_dir)
 
 
-@functools.lru_cache(maxsize=None)
-def _catalog(code: str):
-    return catalogs.load(code)
+def _catalog(code: str, locales_dir: Path = LOCALES_DIR):
+    """The parsed catalog, parsed again only when its file changes (long-lived processes)."""
+    try:
+        stat = os.stat(catalog_path(code, locales_dir))
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    except OSError:
+        stamp = None
+    return _parsed_catalog(code, locales_dir, stamp)
 
 
-def run_job(job: Job, options: BuildOptions) -> JobResult:
+@functools.lru_cache(maxsize=8)  # jobs come locale by locale: a few catalogs are enough
+def _parsed_catalog(code: str, locales_dir: Path, stamp):
+    return catalogs.load(code, locales_dir)
+
+
+def render_job(job: Job, options: BuildOptions,
+               first_scale: int = 0) -> tuple[JobResult, bytes | None]:
+    """Lay out and check one document; the PDF is returned, not written (the caller writes).
+
+    first_scale is where the fit loop starts looking (a hint; the result does not depend on
+    it). Failures that follow from the inputs come back as problems; anything else raises.
+    """
+    from . import checks
+    from .render import TYPE_SCALES, FitError
+
     result = JobResult(job)
     try:
-        catalog = _catalog(job.locale)
+        catalog = _catalog(job.locale, options.locales_dir)
         handout = content.HANDOUTS[job.handout]
         paper = content.PAPERS[job.paper]
-        rendered = renderer().render(handout, catalog, paper, options.contact,
-                                     print_shop=options.print_shop)
+        rendered = renderer(options.templates_dir).render(
+            handout, catalog, paper, options.contact, print_shop=options.print_shop,
+            first_scale=first_scale)
     except (CatalogError, FitError, FontError, LocaleError) as exc:
         result.problems.append(str(exc))
-        return result
+        if isinstance(exc, FitError):  # next time, start the fit loop where it ended
+            result.scale = TYPE_SCALES[-1]
+        return result, None
     result.pages, result.scale = rendered.pages, rendered.scale
     result.fallbacks = len(rendered.fallbacks)
     result.problems += [f"catalog: {issue}" for issue in catalog.issues
                         if issue.severity == "error"]
+    result.problems += palette.check_templates(options.templates_dir)
     result.problems += checks.check_pdf(
         rendered.pdf, pages=handout.pages, lang=catalog.locale.tag, title=rendered.title,
-        font_families=rendered.fonts, missing_glyphs=rendered.missing_glyphs)
+        font_families=rendered.fonts, missing_glyphs=rendered.missing_glyphs,
+        bleed_pt=paper.bleed_pt if options.print_shop else 0.0)
     if rendered.refused_urls:
         result.problems.append("refused to load: " + ", ".join(rendered.refused_urls))
     if options.strict and rendered.fallbacks:
         result.problems.append(f"--strict: {len(rendered.fallbacks)} message(s) fell back to "
                                f"English, e.g. {sorted(rendered.fallbacks)[0][:60]!r}")
     if result.problems:
-        return result
-    path = job.output(options.out_dir)
-    write_atomically(path, rendered.pdf)
-    result.ok, result.path, result.bytes = True, str(path), len(rendered.pdf)
+        return result, None
+    result.ok, result.bytes = True, len(rendered.pdf)
+    return result, rendered.pdf
+
+
+def run_job(job: Job, options: BuildOptions) -> JobResult:
+    """One job, rendered and written, without the cache."""
+    result, pdf = render_job(job, options)
+    if pdf is not None:
+        path = job.output(options.out_dir)
+        write_atomically(path, pdf)
+        result.path = str(path)
     return result
 
 
 def plan(handouts: list[str], locales: list[str], papers: list[str]) -> list[Job]:
-    return [Job(h, loc, p) for loc in locales for h in handouts for p in papers]
+    return [Job(h, loc, p) for loc in locales for h in handouts for p in papers
+            if h not in content.HANDOUTS or content.HANDOUTS[h].available_in(loc)]
 
 
 def validate_selection(handouts, locales, papers) -> list[str]:
@@ -130,14 +185,152 @@ def validate_selection(handouts, locales, papers) -> list[str]:
     return problems
 
 
-def run(jobs: list[Job], options: BuildOptions, progress=None) -> list[JobResult]:
-    results = []
-    for job in jobs:
-        results.append(run_job(job, options))
+def run(jobs: list[Job], options: BuildOptions, progress=None,
+        workers: int | None = None) -> list[JobResult]:
+    """Build the jobs: reuse what the cache holds, render the rest on `workers` processes.
+
+    Results come back in the order of `jobs` whatever order they finish in; progress(result)
+    is called in this process as each one settles. A job that fails, even one whose worker
+    process dies, never loses the others' results.
+    """
+    store = cache.Cache.for_output(options.out_dir)
+    keys = cache.Keys(options)
+    job_keys = [keys.key(job, content.HANDOUTS.get(job.handout), content.PAPERS.get(job.paper))
+                for job in jobs]
+    results: list[JobResult | None] = [None] * len(jobs)
+    pending = []
+    for index, (job, key) in enumerate(zip(jobs, job_keys)):
+        results[index] = None if options.force else _reuse(job, key, store, options)
+        if results[index] is None:
+            pending.append(index)
+        elif progress:
+            progress(results[index])
+
+    def first_scale(index: int) -> int:
+        """Where the fit loop starts: this slot's last scale, else its other paper's."""
+        job = jobs[index]
+        last = store.last_scale(job)
+        if last is not None:
+            return last
+        siblings = [r.scale for r in results if r is not None and r.job.locale == job.locale
+                    and r.job.handout == job.handout and (r.ok or r.scale)]
+        return siblings[-1] if siblings else 0
+
+    # One paper at a time: by the time a document's second paper starts, its first is done
+    # and tells the fit loop where to start.
+    papers = list(dict.fromkeys(job.paper for job in jobs))
+    pending.sort(key=lambda i: (papers.index(jobs[i].paper), i))
+    for index, result, pdf, cacheable in _render_all(pending, jobs, options, first_scale,
+                                                     workers or os.cpu_count() or 1):
+        job, key = jobs[index], job_keys[index]
+        path = job.output(options.out_dir)
+        if pdf is not None:
+            write_if_changed(path, pdf)
+            result.path = str(path)
+        if cacheable:
+            store.put(job, cache.Entry(key, result.ok, result.pages, result.bytes, result.scale,
+                                       result.fallbacks, list(result.problems)),
+                      pdf, write_atomically, output=path if pdf is not None else None)
+        results[index] = result
         if progress:
-            progress(results[-1])
+            progress(result)
     write_manifest(results, options)
     return results
+
+
+def _reuse(job: Job, key: str, store: cache.Cache, options: BuildOptions) -> JobResult | None:
+    """The cached result for this key, with its PDF in place; None when it must be rendered."""
+    entry = store.get(job, key)
+    if entry is None:
+        return None
+    result = JobResult(job, ok=entry.ok, pages=entry.pages, bytes=entry.bytes, scale=entry.scale,
+                       fallbacks=entry.fallbacks, problems=list(entry.problems), reused=True)
+    if entry.ok:
+        path = job.output(options.out_dir)
+        if not cache.output_matches(path, entry):
+            pdf = store.pdf(job, entry)
+            if pdf is None:
+                return None
+            write_atomically(path, pdf)
+        result.path = str(path)
+    return result
+
+
+#: Documents each worker lays out before the pool is replaced by a fresh one.
+JOBS_PER_WORKER = 40
+
+
+def _render_all(pending: list[int], jobs: list[Job], options: BuildOptions, first_scale,
+                workers: int):
+    """(index, result, pdf or None, cacheable) for each pending job, as they finish."""
+    workers = min(workers, len(pending))
+    if workers <= 1:
+        for index in pending:
+            yield (index, *_render_here(jobs[index], options, first_scale(index)))
+        return
+    # Fresh workers every JOBS_PER_WORKER documents each: what a worker caches per language
+    # (Pango font sets, CLDR data) cannot grow with the size of the build.
+    batches = [pending[i:i + workers * JOBS_PER_WORKER]
+               for i in range(0, len(pending), workers * JOBS_PER_WORKER)]
+    for queue in batches:
+        while queue:
+            broken, queue = yield from _render_on_pool(queue, jobs, options, first_scale, workers)
+            # A worker process died and took the pool with it: retry each job it may have been
+            # running in a pool of its own, so only the job that kills its worker fails.
+            for index in broken:
+                unsettled, _ = yield from _render_on_pool([index], jobs, options, first_scale, 1)
+                if unsettled:
+                    yield index, JobResult(jobs[index], problems=[
+                        "the worker process rendering this document died (a crash, or out of "
+                        "memory); the other documents are not affected"]), None, False
+
+
+def _render_on_pool(queue: list[int], jobs, options, first_scale, workers: int):
+    """Run jobs on one pool, handing them out one at a time as workers free up, so each starts
+    with the freshest fit-loop hint. Returns (jobs lost to a dead worker, jobs not started)."""
+    queue, running, broken = list(queue), {}, []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
+                             initializer=_start_worker, initargs=(options.templates_dir,)) as pool:
+        while running or (queue and not broken):
+            while queue and len(running) < workers and not broken:
+                index = queue.pop(0)
+                running[pool.submit(render_job, jobs[index], options, first_scale(index))] = index
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                index = running.pop(future)
+                try:
+                    yield (index, *future.result(), True)
+                except BrokenProcessPool:
+                    broken.append(index)
+                except Exception as exc:  # a bug in one job: report it, keep the others
+                    yield index, _unexpected(jobs[index], exc), None, False
+    return sorted(broken), queue
+
+
+def _render_here(job: Job, options: BuildOptions, first_scale: int):
+    try:
+        return (*render_job(job, options, first_scale), True)
+    except Exception as exc:  # a bug in one job: report it, keep the others
+        return _unexpected(job, exc), None, False
+
+
+def _unexpected(job: Job, exc: BaseException) -> JobResult:
+    return JobResult(job, problems=[f"internal error: {type(exc).__name__}: {exc}"])
+
+
+def _pool_context():
+    """fork where it is safe and cheap (workers start at once, sharing loaded modules)."""
+    if "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _start_worker(templates_dir: Path) -> None:
+    """Pool initializer: one Renderer (FontConfiguration + parsed stylesheet) per worker."""
+    try:
+        renderer(templates_dir)
+    except Exception:  # the first job reports it, with its real message
+        pass
 
 
 def write_manifest(results: list[JobResult], options: BuildOptions) -> None:
@@ -148,6 +341,7 @@ def write_manifest(results: list[JobResult], options: BuildOptions) -> None:
                  "fallbacks": r.fallbacks, "problems": r.problems,
                  "file": os.path.relpath(r.path, options.out_dir) if r.path else ""}
         entries.append(entry)
-    data = json.dumps({"contact": options.contact.display_name, "results": entries},
+    data = json.dumps({"contact": options.contact.display_name,
+                       "contact_details": asdict(options.contact), "results": entries},
                       ensure_ascii=False, indent=1).encode()
-    write_atomically(options.out_dir / "manifest.json", data)
+    write_if_changed(options.out_dir / "manifest.json", data)

@@ -13,17 +13,25 @@ from pathlib import Path
 
 import phonenumbers
 
+from . import markup
+
 MAX_CONTACT_BYTES = 64_000
 MAX_VALUE_CHARS = 300
 QR_TARGETS = ("website", "whatsapp", "download", "none")
 
 _EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
 _WEBSITE_RE = re.compile(r"^(?:https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/[^\s<>\"']*)?$")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Where a key is set: `key =`, `"key" =` or a `[key]` table header (for FILE:LINE).
+_KEY_LINE_RE = re.compile(r"""^[ \t]*\[*[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([A-Za-z0-9_-]+))""")
+_TOML_LINE_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
 class ContactError(ValueError):
     """A contact file that cannot be used; str() names the file and, where known, the line."""
+
+    def __init__(self, message: str):
+        super().__init__(markup.one_line(message))  # untrusted text never breaks the line
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,7 @@ class Contact:
     consultation_minutes: int = 0
     region: str = "US"
     qr: str = "website"
+    download_url: str = ""    # https://... of the download page, for qr = "download"
 
     @property
     def display_name(self) -> str:
@@ -54,12 +63,15 @@ class Contact:
             return self.website_url
         if self.qr == "whatsapp" and self.whatsapp_e164:
             return "https://wa.me/" + self.whatsapp_e164.lstrip("+")
+        if self.qr == "download":
+            return self.download_url
         return ""
 
 
 _SETTABLE = {
     "name": str, "phone": str, "whatsapp": str, "email": str, "website": str, "address": str,
     "hours": str, "free_advice": bool, "consultation_minutes": int, "region": str, "qr": str,
+    "download_url": str,
 }
 
 
@@ -72,21 +84,53 @@ def load_contact(path: Path) -> Contact:
         raise ContactError(f"{path}: contact file is {len(data):,} bytes; the limit is "
                            f"{MAX_CONTACT_BYTES:,}")
     try:
-        raw = tomllib.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        raw = tomllib.loads(text)
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise ContactError(f"{path}:{line}: not valid UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ContactError(f"{path}: invalid TOML: {exc}") from None
-    return parse_contact(raw, str(path))
+        where = _TOML_LINE_RE.search(str(exc))
+        reason = _TOML_LINE_RE.sub("", str(exc))
+        raise ContactError(f"{path}:{where[1]}: invalid TOML: {reason} (column {where[2]})"
+                           if where else f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per nesting level: [[[[...]]]]
+        raise ContactError(f"{path}: invalid contact file: values nested too deeply") from None
+    return parse_contact(raw, str(path), _key_lines(text))
 
 
-def parse_contact(raw: dict, source: str = "contact") -> Contact:
-    """Validate a contact mapping; every problem found is reported at once."""
+def _key_lines(text: str) -> dict[str, int]:
+    """The line where each key is first set, so problems can be reported as FILE:LINE."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n"), 1):  # as tomllib counts lines
+        if (match := _KEY_LINE_RE.match(line)) and "=" in line or line.lstrip().startswith("["):
+            key = next((g for g in match.groups() if g is not None), "") if match else ""
+            lines.setdefault(key, number)
+    return lines
+
+
+def _located(source: str, problems: list[str], lines: dict[str, int], unknown: list) -> str:
+    """'FILE:LINE: first problem; second problem (line N)': one line, the first one linkable."""
+    def line_of(problem: str) -> int:
+        key = unknown[0] if problem.startswith("unknown key") else problem.split(" ", 1)[0]
+        return lines.get(key, 0)
+
+    numbers = [line_of(p) for p in problems]
+    head = f"{source}:{numbers[0]}: " if numbers[0] else f"{source}: "
+    return head + "; ".join(p + (f" (line {n})" if n and i else "")
+                            for i, (p, n) in enumerate(zip(problems, numbers)))
+
+
+def parse_contact(raw: dict, source: str = "contact",
+                  lines: dict[str, int] | None = None) -> Contact:
+    """Validate a contact mapping; every problem found is reported at once (on one line)."""
     problems = []
     unknown = sorted(set(raw) - set(_SETTABLE))
     if unknown:
-        problems.append(f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} "
+        shown = ", ".join(k if re.fullmatch(r"[\w-]{1,40}", k) else repr(k[:40])
+                          for k in unknown[:5]) + (f" and {len(unknown) - 5} more"
+                                                   if len(unknown) > 5 else "")
+        problems.append(f"unknown key{'s' if len(unknown) > 1 else ''} {shown} "
                         f"(allowed: {', '.join(_SETTABLE)})")
     values = {}
     for key, kind in _SETTABLE.items():
@@ -104,6 +148,9 @@ def parse_contact(raw: dict, source: str = "contact") -> Contact:
                 continue
             if _CONTROL_RE.search(value):
                 problems.append(f"{key} contains control or bidi-override characters")
+                continue
+            if not_text := markup.plain_text_problems(value):
+                problems.append(f"{key} {not_text[0]}")
                 continue
         values[key] = value
     region = values.get("region", "US").upper()
@@ -140,9 +187,17 @@ def parse_contact(raw: dict, source: str = "contact") -> Contact:
         problems.append("consultation_minutes must be between 0 and 600")
     if values.get("qr", "website") not in QR_TARGETS:
         problems.append(f"qr must be one of {', '.join(QR_TARGETS)}")
+    if values.get("download_url"):
+        url = values["download_url"]
+        if not re.match(r"^https?://", url) or not _WEBSITE_RE.match(url):
+            problems.append(f"download_url {url!r} is not a web address starting with "
+                            "https:// (example: https://example.org/287g/handouts)")
+    for target, needs in (("download", "download_url"), ("whatsapp", "whatsapp")):
+        if values.get("qr") == target and not values.get(needs):
+            problems.append(f'qr = "{target}" needs {needs} to be set (or choose another qr)')
     if not (raw.get("phone") or raw.get("website")):
         problems.append("a phone or a website is required, so readers can reach you")
     if problems:
-        raise ContactError(f"{source}: " + "; ".join(problems))
+        raise ContactError(_located(source, problems, lines or {}, unknown))
     known = {f.name for f in fields(Contact)}
     return Contact(**{k: v for k, v in values.items() if k in known})

@@ -40,11 +40,18 @@ class Paper:
     css_size: str    # CSS @page size
     width_pt: float
     height_pt: float
+    bleed: str = "0.125in"   # print-shop bleed on every side (CSS length)
+    bleed_pt: float = 9.0
+
+    def page_size(self, landscape: bool = False) -> str:
+        """CSS @page size, turned sideways for landscape handouts."""
+        width, height = self.css_size.split()
+        return f"{height} {width}" if landscape else self.css_size
 
 
 PAPERS = {
     "letter": Paper("letter", "US Letter", "8.5in 11in", 612.0, 792.0),
-    "a4": Paper("a4", "A4", "210mm 297mm", 595.28, 841.89),
+    "a4": Paper("a4", "A4", "210mm 297mm", 595.28, 841.89, bleed="3mm", bleed_pt=8.504),
 }
 
 
@@ -54,12 +61,41 @@ class Handout:
     template: str      # under templates/
     pages: int         # page budget: the build fails when a PDF has any other count
     description: str   # for `list` and the download page
+    landscape: bool = False
+    #: The msgid of the title printed on it, when not TITLE_MSGID (PDF /Title and its check).
+    title_msgid: str = ""
+    #: Template of blocks rendered twice, in the locale and in English, for two-language
+    #: handouts; the layout gets them as parts.own.BLOCK and parts.en.BLOCK.
+    parts: str = ""
+    #: Built for the source locale too (a bilingual English + English sheet is pointless).
+    for_source_locale: bool = True
+
+    def available_in(self, locale_code: str) -> bool:
+        return self.for_source_locale or locale_code != "en"
+
+    @property
+    def title(self) -> str:
+        return self.title_msgid or TITLE_MSGID
 
 
 HANDOUTS = {
     h.name: h for h in (
         Handout("287g-basics", "handouts/287g-basics.html", 1,
                 "One-page flyer: what 287(g) is, the three models, key takeaways, legal help"),
+        Handout("287g-card", "handouts/287g-card.html", 2,
+                "Pocket cards, 10 to a sheet: key points and contact, English on the back "
+                "(print double-sided, flip on long edge)",
+                title_msgid="287(g): know the basics", parts="handouts/parts/card-face.html"),
+        Handout("287g-trifold", "handouts/287g-trifold.html", 2,
+                "Tri-fold brochure with the fuller story: how it works, benefits and "
+                "criticisms, impact, sources (print double-sided, flip on short edge)",
+                landscape=True),
+        Handout("287g-half", "handouts/287g-half.html", 1,
+                "Half-page flyer, two to a sheet with a cut line: key takeaways, rights, "
+                "legal help"),
+        Handout("287g-bilingual", "handouts/287g-bilingual.html", 1,
+                "Bilingual flyer: the language and English side by side",
+                parts="handouts/parts/bilingual.html", for_source_locale=False),
     )
 }
 
