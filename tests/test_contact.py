@@ -47,14 +47,15 @@ def test_international_number_shown_internationally():
 
 def test_contact_values_reach_pdf_as_text(tmp_path):
     path = tmp_path / "org.toml"
-    path.write_text('name = "Casa <b>Legal</b> & Friends"\nphone = "214-555-0199"\n'
+    # Markup itself is refused (tests/test_hostile_input.py); what HTML cares about is printed.
+    path.write_text('name = "Casa \\"Legal\\" & Friends <3"\nphone = "214-555-0199"\n'
                     'email = "info@casa.example.org"\nwebsite = "casa.example.org"\n'
                     'hours = "Mon-Fri 9-5"\n')
     out = tmp_path / "out"
     assert cli.main(["--locale", "es", "--paper", "a4", "--contact", str(path),
                      "--out", str(out)]) == 0
     text = " ".join(page_text(out / "es" / "287g-basics-a4.pdf").split())
-    assert "Casa <b>Legal</b> & Friends" in text   # escaped: shown, not interpreted
+    assert 'Casa "Legal" & Friends <3' in text   # escaped: shown, not interpreted
     assert "(214) 555-0199" in text
     assert "casa.example.org" in text and "Mon-Fri 9-5" in text
 

@@ -1,0 +1,137 @@
+"""Every shipped locale: complete, honest about its status, and printed correctly in its script."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import pytest
+
+from handouts import catalogs, cli, content
+from handouts.contact import parse_contact
+from handouts.locales import locale_info
+from handouts.paths import LOCALES_DIR
+from handouts.render import Renderer
+from tests.conftest import page_text
+
+SHIPPED = [code for code in catalogs.available_locales() if code != "en"]
+REQUIRED = ["es", "zh_Hans", "zh_Hant", "vi", "ko", "tl", "ar", "fa", "ht", "pt_BR", "ru", "uk",
+            "fr", "am", "so", "pa", "ne", "my"]
+CLOSING_PUNCTUATION = "。，、）」』！？：；"
+
+
+def test_every_required_locale_ships():
+    assert set(REQUIRED) <= set(SHIPPED)
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_catalog_complete_and_clean(code):
+    catalog = catalogs.load(code)
+    stats = catalog.stats()
+    assert stats["untranslated"] == 0 and stats["fuzzy"] == 0, stats
+    assert [str(i) for i in catalog.issues if i.severity == "error"] == []
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_status_is_recorded_honestly(code):
+    catalog = catalogs.load(code)
+    header = catalog.catalog.header_comment
+    assert re.search(r"^# Review-Status: (unreviewed|reviewed)$", header, re.M)
+    assert re.search(r"^# Drafted-By: .+", header, re.M)
+    if catalog.status.status == "reviewed":
+        assert catalog.status.reviewed_by and catalog.status.reviewed_on
+    else:
+        assert "without a fluent" in catalog.status.drafted_by
+        assert not catalog.status.reviewed
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_glossary_and_review_notes_exist(code):
+    glossary = tomllib.loads((LOCALES_DIR / code / "glossary.toml").read_text("utf-8"))
+    english = tomllib.loads((LOCALES_DIR / "glossary.toml").read_text("utf-8"))
+    assert set(english["terms"]) <= set(glossary["terms"])
+    assert (LOCALES_DIR / code / "REVIEW.md").read_text("utf-8").strip()
+
+
+@pytest.fixture(scope="module")
+def every_locale(tmp_path_factory):
+    """The flyer in every locale on both papers, in strict mode (no English fallback)."""
+    out = tmp_path_factory.mktemp("all-locales")
+    status = cli.main(["--handout", "287g-basics", "--strict", "--no-site", "--out", str(out)])
+    return out, status
+
+
+def test_flyer_builds_strict_in_every_locale(every_locale):
+    out, status = every_locale
+    assert status == 0
+    for code in SHIPPED:
+        for paper in content.PAPERS:
+            assert (out / code / f"287g-basics-{paper}.pdf").is_file(), (code, paper)
+
+
+@pytest.mark.parametrize("code", ["zh_Hans", "zh_Hant", "ko"])
+def test_cjk_lines_never_start_with_closing_punctuation(every_locale, code):
+    out, _ = every_locale
+    lines = [line.strip() for line in page_text(out / code / "287g-basics-a4.pdf").splitlines()]
+    offenders = [line for line in lines if line and line[0] in CLOSING_PUNCTUATION]
+    assert offenders == []
+
+
+def _html(code, **kwargs):
+    renderer = Renderer()
+    return renderer.html(content.HANDOUTS["287g-basics"], catalogs.load(code),
+                         content.PAPERS["letter"], parse_contact({"phone": "(972) 656-0560"}),
+                         **kwargs)
+
+
+@pytest.mark.parametrize("code,direction", [("ar", "rtl"), ("fa", "rtl"), ("my", "ltr")])
+def test_html_declares_language_and_direction(code, direction):
+    html = _html(code)
+    info = locale_info(code)
+    assert f'<html lang="{info.tag}" dir="{direction}"' in html
+
+
+def test_ltr_runs_are_isolated_in_rtl_text():
+    html = _html("ar")
+    assert '<bdi dir="ltr">287(g)</bdi>' in html
+    assert '<bdi dir="ltr" class="ltr">(972) 656-0560</bdi>' in html
+
+
+def test_tall_scripts_get_more_leading_and_no_faux_italic():
+    renderer = Renderer()
+    my_css = str(renderer.page_css(locale_info("my"), content.PAPERS["a4"], False))
+    en_css = str(renderer.page_css(locale_info("en"), content.PAPERS["a4"], False))
+    assert "--leading: 1.55" in my_css and "--leading" not in en_css
+    assert "font-style: normal" in my_css and "font-style" not in en_css
+
+
+def test_persian_numbers_use_persian_digits():
+    html = _html("fa")
+    assert "۱٬۰۰۱" in html or "۱,۰۰۱" in html   # 1,001 agreements, CLDR-formatted
+
+
+def test_fallback_is_marked_english_and_ltr_inside_rtl(tmp_path):
+    po = tmp_path / "ar" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Language: ar\\n"\n\nmsgid "Key takeaways"\n'
+                  'msgstr "أهم النقاط"\n', encoding="utf-8")
+    translator = catalogs.load("ar", tmp_path).translator()
+    assert str(translator.gettext("Key takeaways")) == "أهم النقاط"
+    fallback = str(translator.gettext("Your rights"))
+    assert fallback.startswith('<span lang="en" dir="ltr"') and "Your rights" in fallback
+    assert translator.fallbacks == {"Your rights"}
+
+
+def test_strict_fails_on_fallback(tmp_path):
+    locales = tmp_path / "locales"
+    po = locales / "es" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Language: es\\n"\n\nmsgid "Key takeaways"\n'
+                  'msgstr "Puntos clave"\n', encoding="utf-8")
+    from handouts import build
+    options = build.BuildOptions(out_dir=tmp_path / "out", locales_dir=locales,
+                                 contact=parse_contact({"phone": "(972) 656-0560"}), strict=True)
+    result = build.run_job(build.Job("287g-basics", "es", "a4"), options)
+    assert not result.ok
+    assert any("fell back to English" in p for p in result.problems)
+    assert not (tmp_path / "out" / "es" / "287g-basics-a4.pdf").exists()
