@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from weasyprint.formatting_structure import boxes
 
+from .imposition import Rect
+
 #: CSS px (WeasyPrint's layout unit) to PDF points.
 PX_TO_PT = 0.75
 #: Class of elements whose content must stay inside their box (see formats.css).
@@ -20,23 +22,12 @@ BLEED_CLASS = "bleeds"
 _TOLERANCE_PT = 0.5
 
 
-@dataclass(frozen=True)
-class Placed:
+@dataclass(frozen=True, kw_only=True)
+class Placed(Rect):
+    """An element's border box as laid out, in points from the page's top-left corner."""
     page: int          # 0-based
     classes: frozenset[str]
     lang: str
-    x: float           # border box, in points
-    y: float
-    width: float
-    height: float
-
-    @property
-    def right(self) -> float:
-        return self.x + self.width
-
-    @property
-    def bottom(self) -> float:
-        return self.y + self.height
 
 
 def _descendants(box, skip: str = ""):
@@ -81,8 +72,9 @@ def placed(document, class_name: str) -> list[Placed]:
                 continue
             seen.add(id(element))
             x0, y0, x1, y1 = _border_box(box)
-            found.append(Placed(number, _classes(box), lang, x0 * PX_TO_PT,
-                                y0 * PX_TO_PT, (x1 - x0) * PX_TO_PT, (y1 - y0) * PX_TO_PT))
+            found.append(Placed(x0 * PX_TO_PT, y0 * PX_TO_PT, (x1 - x0) * PX_TO_PT,
+                                (y1 - y0) * PX_TO_PT, page=number, classes=_classes(box),
+                                lang=lang))
     return found
 
 
