@@ -23,7 +23,9 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.units import format_unit
 
-from . import catalogs, content, workflow
+from markupsafe import escape
+
+from . import catalogs, content, markup, workflow
 from .build import write_if_changed
 from .contact import Contact
 from .locales import SOURCE_LOCALE, LocaleError, LocaleInfo, locale_info
@@ -191,6 +193,8 @@ def _translated_title(code: str, info: LocaleInfo) -> tuple[str, str]:
         title = catalogs.load(code).translator().plain(english)
     except catalogs.CatalogError:
         return english, "en"
+    if info.rtl:  # 287(g) and other left-to-right runs, isolated as in the PDFs
+        title = markup.isolate_ltr(escape(title))
     return title, ("en" if title == english and code != SOURCE_LOCALE else info.tag)
 
 
