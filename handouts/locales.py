@@ -22,7 +22,7 @@ TALL_SCRIPTS = frozenset({"Mymr", "Ethi", "Deva", "Guru", "Beng", "Khmr", "Thai"
 #: numbers and dates with Latin digits only; this maps them to the locale's own.
 _DIGIT_ZERO = {"arab": 0x0660, "arabext": 0x06F0, "beng": 0x09E6, "deva": 0x0966,
                "guru": 0x0A66, "gujr": 0x0AE6, "mymr": 0x1040, "khmr": 0x17E0, "thai": 0x0E50,
-               "laoo": 0x0ED0, "tibt": 0x0F20, "ethi": None}
+               "laoo": 0x0ED0, "tibt": 0x0F20}
 
 
 #: Month names for locales whose CLDR data in Babel falls back to another language's

@@ -98,12 +98,11 @@ class Renderer:
         self.overflow: list[str] = []
         self.document = None
         self.font_config = FontConfiguration()
-        self.stylesheet = CSS(filename=str(templates_dir / "handouts.css"),
-                              font_config=self.font_config, url_fetcher=self.fetcher)
         #: handouts.css, then formats.css (card, tri-fold, half-page, bilingual layouts).
-        self.stylesheets = [self.stylesheet] + [
+        self.stylesheets = [
             CSS(filename=str(path), font_config=self.font_config, url_fetcher=self.fetcher)
-            for path in [templates_dir / "formats.css"] if path.exists()]
+            for path in (templates_dir / "handouts.css", templates_dir / "formats.css")
+            if path.exists()]
 
     # -- HTML ---------------------------------------------------------------------------
 

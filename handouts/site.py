@@ -193,9 +193,10 @@ def _translated_title(code: str, info: LocaleInfo) -> tuple[str, str]:
         title = catalogs.load(code).translator().plain(english)
     except catalogs.CatalogError:
         return english, "en"
-    if info.rtl:  # 287(g) and other left-to-right runs, isolated as in the PDFs
+    title_lang = "en" if title == english and code != SOURCE_LOCALE else info.tag
+    if title_lang != "en" and info.rtl:  # 287(g) and other LTR runs, isolated as in the PDFs
         title = markup.isolate_ltr(escape(title))
-    return title, ("en" if title == english and code != SOURCE_LOCALE else info.tag)
+    return title, title_lang
 
 
 def _search_terms(info: LocaleInfo) -> str:
