@@ -1,18 +1,24 @@
 # Two commands do everything (see README):
 #   make handouts   set up what is missing, then build every handout into dist/
 #   make test       set up what is missing (and Chromium), then run the test suite
+# and for developers:
+#   make lint       ruff and mypy (CI runs it before the tests)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: handouts test setup setup-test system system-test bench pot clean
+.PHONY: handouts test lint setup setup-test system system-test bench pot clean
 
 handouts: setup
 	$(PY) build_pdf.py $(ARGS)
 
 test: setup-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check handouts tests bench build_pdf.py
+	$(PY) -m mypy
 
 setup: system $(STAMP)
 setup-test: system-test $(STAMP)

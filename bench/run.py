@@ -42,11 +42,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handouts import build, cache, catalogs, content  # noqa: E402
-from handouts.cli import _split  # noqa: E402
-from handouts.contact import load_contact  # noqa: E402
-from handouts.locales import locale_info  # noqa: E402
-from handouts.paths import DEFAULT_CONTACT_FILE, LOCALES_DIR, TEMPLATES_DIR  # noqa: E402
+from handouts import catalogs, content  # noqa: E402
+from handouts.build import cache, matrix  # noqa: E402
+from handouts.catalogs.locales import locale_info  # noqa: E402
+from handouts.cli.parser import split_values  # noqa: E402
+from handouts.render import Document  # noqa: E402
+from handouts.sources import Sources, catalog_path, shipped  # noqa: E402
+
+#: The shipped folders: what the documented command builds from.
+LOCALES_DIR, TEMPLATES_DIR = shipped("locales"), shipped("templates")
 
 CJK_SCRIPTS = {"Hans", "Hant", "Kore", "Jpan"}
 TARGETS = {"overhead": 1.10, "speedup": 1.7, "noop_s": 0.5, "latin_1p_kb": 60, "cjk_1p_kb": 250}
@@ -145,14 +149,14 @@ def cli_build(out: Path, selection: list[str], *, jobs: int, force: bool, memory
     return run_timed(argv, memory=memory)
 
 
-def built_results(out: Path) -> list[build.JobResult]:
+def built_results(out: Path) -> list[matrix.JobResult]:
     """A build's results read back from its manifest, with the type scale each document was
     written at from its cache entry (nothing is built again)."""
     store = cache.Cache.for_output(out)
     results = []
     for entry in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["results"]:
-        job = build.Job(entry["handout"], entry["locale"], entry["paper"])
-        results.append(build.JobResult(
+        job = matrix.Job(entry["handout"], entry["locale"], entry["paper"])
+        results.append(matrix.JobResult(
             job, path=str(out / entry["file"]) if entry["file"] else "", ok=entry["ok"],
             pages=entry["pages"], bytes=entry["bytes"], scale=store.last_scale(job) or 0,
             fallbacks=entry["fallbacks"], problems=entry["problems"]))
@@ -178,19 +182,19 @@ def write_html(results, trials, html_dir: Path, *, for_chromium=False) -> list[t
     gets the same files linked from the document.
     """
     html_dir.mkdir(parents=True, exist_ok=True)
-    renderer = build.renderer()
-    contact = load_contact(DEFAULT_CONTACT_FILE)
+    renderer = matrix.renderer(TEMPLATES_DIR)
+    contact = Sources.shipped().contact
     sheets = [TEMPLATES_DIR / "handouts.css"] + [p for p in [TEMPLATES_DIR / "formats.css"]
                                                   if p.exists()]
     links = "".join(f'<link rel="stylesheet" href="{p.as_uri()}">' for p in sheets)
     documents = []
     for result in results:
         job = result.job
-        catalog = catalogs.load(job.locale)
+        catalog = catalogs.load(job.locale, LOCALES_DIR)
         for scale in trials.get(job, []):
             final = result.ok and scale == result.scale
-            html = renderer.html(content.HANDOUTS[job.handout], catalog,
-                                 content.PAPERS[job.paper], contact, scale=scale)
+            html = renderer.html(Document(content.HANDOUTS[job.handout], catalog,
+                                          content.PAPERS[job.paper], contact), scale=scale)
             if for_chromium:
                 html = html.replace("<head>", "<head>" + links, 1)
             path = html_dir / f"{job.locale}-{job.handout}-{job.paper}-{scale}.html"
@@ -326,7 +330,7 @@ def synthetic_locales(codes: list[str], factor: int, folder: Path) -> list[str]:
         code = min(spare, key=lambda c: len(copies[c]))
         copies[code].append(variants[code].pop(0))
     for code, names in copies.items():
-        text = catalogs.catalog_path(code, LOCALES_DIR).read_text(encoding="utf-8")
+        text = catalog_path(LOCALES_DIR, code).read_text(encoding="utf-8")
         for name in names:
             target = folder / name / "LC_MESSAGES"
             target.mkdir(parents=True, exist_ok=True)
@@ -358,14 +362,13 @@ SCALE_RUNNER = r"""
 import sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from handouts import build
-from handouts.contact import load_contact
-from handouts.paths import DEFAULT_CONTACT_FILE
+from handouts.build import matrix
+from handouts.sources import Sources
 out, locales_dir, handout, paper, locales, workers = sys.argv[2:]
-options = build.BuildOptions(out_dir=Path(out), contact=load_contact(DEFAULT_CONTACT_FILE),
-                             locales_dir=Path(locales_dir), force=True)
-results = build.run(build.plan([handout], locales.split(","), [paper]), options,
-                    workers=int(workers))
+options = matrix.BuildOptions(Sources.shipped(locales=Path(locales_dir)), out_dir=Path(out),
+                              force=True)
+results = matrix.run(matrix.plan([handout], locales.split(","), [paper]), options,
+                     workers=int(workers))
 print(f"{sum(r.ok for r in results)} built, {sum(not r.ok for r in results)} failed")
 """
 
@@ -398,10 +401,10 @@ def main() -> int:
     for flag in ("handout", "paper", "locale"):
         if getattr(args, flag):
             selection += [f"--{flag}", ",".join(getattr(args, flag))]
-    handouts = _split(args.handout) or list(content.HANDOUTS)
-    papers = _split(args.paper) or list(content.PAPERS)
-    locales = _split(args.locale) or catalogs.available_locales()
-    jobs = build.plan(handouts, locales, papers)
+    handouts = split_values(args.handout) or list(content.HANDOUTS)
+    papers = split_values(args.paper) or list(content.PAPERS)
+    locales = split_values(args.locale) or catalogs.available_locales(LOCALES_DIR)
+    jobs = matrix.plan(handouts, locales, papers)
     figures: dict[str, object] = {"documents": len(jobs), "cores": cores}
     print(f"matrix: {len(handouts)} handouts x {len(locales)} locales x {len(papers)} papers "
           f"= {len(jobs)} documents; {cores} cores; load average {load_average()}", flush=True)
@@ -442,17 +445,18 @@ def main() -> int:
 
     # 2b. the same split, measured inside one build (immune to the machine's other load)
     sample = [j for j in jobs if j.locale in {"en", "es", "ru", "ar", "zh_Hans"}] or jobs
-    build.renderer()  # started before the clock, as a raw WeasyPrint process also starts
+    matrix.renderer(TEMPLATES_DIR)  # started before the clock, as a raw WeasyPrint process does
     spent = where_time_goes(sample, work / "profile")
     final = spent["final"] or 1
     print(f"  inside one serial build of {len(sample)} documents (CPU): WeasyPrint laying out "
           f"and writing the final PDFs {spent['final']:.1f} s; the fit loop's other layouts "
           f"+{spent['fit_loop'] / final:.0%}; the PDF checks +{spent['checks'] / final:.0%}; "
           f"everything else (catalogs, templates, cache, writes) +{spent['rest'] / final:.0%}: "
-          f"overhead {spent['total'] / final:.2f}, {(spent['total'] - spent['fit_loop']) / final:.2f}"
-          f" without the fit loop", flush=True)
+          f"overhead {spent['total'] / final:.2f}, "
+          f"{(spent['total'] - spent['fit_loop']) / final:.2f} without the fit loop", flush=True)
+    no_fit_loop = (spent["total"] - spent["fit_loop"]) / final
     figures.update(overhead_inside=round(spent["total"] / final, 2),
-                   overhead_inside_no_fit_loop=round((spent["total"] - spent["fit_loop"]) / final, 2),
+                   overhead_inside_no_fit_loop=round(no_fit_loop, 2),
                    fit_loop_share=round(spent["fit_loop"] / final, 2),
                    checks_share=round(spent["checks"] / final, 2),
                    rest_share=round(spent["rest"] / final, 2))
@@ -474,10 +478,9 @@ def main() -> int:
 
     # 4. no-op rebuild: in this process (the build itself) and as a command (with start-up)
     before = snapshot(work / "parallel")
-    parallel_options = build.BuildOptions(out_dir=work / "parallel",
-                                          contact=load_contact(DEFAULT_CONTACT_FILE))
+    parallel_options = matrix.BuildOptions(Sources.shipped(), out_dir=work / "parallel")
     started = time.perf_counter()
-    noop = build.run(jobs, parallel_options, workers=cores)
+    noop = matrix.run(jobs, parallel_options, workers=cores)
     noop_s = time.perf_counter() - started
     noop_cli = cli_build(work / "parallel", selection, jobs=cores, force=False)
     if not all(r.reused for r in noop):
@@ -582,30 +585,43 @@ def main() -> int:
     return 0
 
 
-def where_time_goes(jobs: list[build.JobResult], out: Path) -> dict[str, float]:
+def where_time_goes(jobs: list[matrix.Job], out: Path) -> dict[str, float]:
     """CPU seconds of an in-process serial build, split between WeasyPrint laying out and
     writing each document's final PDF, WeasyPrint's other fit-loop layouts, and the rest
     (checks, catalogs, templates, cache). Measured in one run, so the split does not depend on
     what else the machine is doing, as two separate timings would."""
-    from handouts import checks, render
+    from handouts.build import pipeline
+    from handouts.render import Renderer
 
     spent = {"final": 0.0, "fit_loop": 0.0, "checks": 0.0}
-    calls: list[tuple[float, bool]] = []
-    original_pdf, original_render_job = render.Renderer.pdf, build.render_job
-    original_check = checks.check_pdf
+    #: (seconds, layout) of each layout the fit loop made, and of each write, in order.
+    layouts: list[tuple[float, object]] = []
+    writes: list[tuple[float, object]] = []
+    originals = {name: Renderer.__dict__[name] for name in ("layout_html", "write")}
+    original_layout, original_write = Renderer.layout_html, Renderer.write
+    original_render_job, original_check = matrix.render_job, pipeline.check_pdf
 
-    def timed_pdf(self, *args, **kwargs):
+    def timed_layout(self, *args, **kwargs):
         started = time.process_time()
-        data, pages, missing = original_pdf(self, *args, **kwargs)
-        calls.append((time.process_time() - started, data is not None))
-        return data, pages, missing
+        laid_out = original_layout(self, *args, **kwargs)
+        layouts.append((time.process_time() - started, laid_out))
+        return laid_out
+
+    def timed_write(laid_out):
+        started = time.process_time()
+        try:
+            return original_write(laid_out)
+        finally:
+            writes.append((time.process_time() - started, laid_out))
 
     def timed_job(job, options, *args):
-        calls.clear()
+        layouts.clear()
+        writes.clear()
         result = original_render_job(job, options, *args)
-        finals = [i for i, (_, wrote) in enumerate(calls) if wrote][-1:]  # the scale chosen
-        for i, (seconds, _) in enumerate(calls):
-            spent["final" if i in finals else "fit_loop"] += seconds
+        written = [laid_out for _, laid_out in writes][-1:]  # the scale chosen
+        for seconds, laid_out in layouts:
+            spent["final" if any(laid_out is w for w in written) else "fit_loop"] += seconds
+        spent["final"] += sum(seconds for seconds, _ in writes)
         return result
 
     def timed_check(*args, **kwargs):
@@ -615,24 +631,25 @@ def where_time_goes(jobs: list[build.JobResult], out: Path) -> dict[str, float]:
         finally:
             spent["checks"] += time.process_time() - started
 
-    render.Renderer.pdf, build.render_job, checks.check_pdf = timed_pdf, timed_job, timed_check
+    Renderer.layout_html, Renderer.write = timed_layout, staticmethod(timed_write)
+    matrix.render_job, pipeline.check_pdf = timed_job, timed_check
     try:
-        options = build.BuildOptions(out_dir=out, contact=load_contact(DEFAULT_CONTACT_FILE),
-                                     force=True)
+        options = matrix.BuildOptions(Sources.shipped(), out_dir=out, force=True)
         started = time.process_time()
-        build.run(jobs, options, workers=1)
+        matrix.run(jobs, options, workers=1)
         spent["total"] = time.process_time() - started
     finally:
-        render.Renderer.pdf, build.render_job = original_pdf, original_render_job
-        checks.check_pdf = original_check
+        for name, original in originals.items():
+            setattr(Renderer, name, original)
+        matrix.render_job, pipeline.check_pdf = original_render_job, original_check
     spent["rest"] = spent["total"] - spent["final"] - spent["fit_loop"] - spent["checks"]
     return spent
 
 
-def fit_trials(results: list[build.JobResult]) -> dict[build.Job, list[int]]:
+def fit_trials(results: list[matrix.JobResult]) -> dict[matrix.Job, list[int]]:
     """The type scales the serial build's fit loop laid out, replayed from the scales it chose.
 
-    Mirrors build.run and Renderer.render: papers one after another, each document's search
+    Mirrors matrix.run and Renderer.fit: papers one after another, each document's search
     starting at the scale its other paper ended on (a cold build has no cache to start from);
     a scale fits when it is at or past the chosen one (none does for a fit failure).
     """

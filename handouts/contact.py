@@ -10,6 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import phonenumbers
 
@@ -51,6 +52,17 @@ class Contact:
     region: str = "US"
     qr: str = "website"
     download_url: str = ""    # https://... of the download page, for qr = "download"
+
+    @classmethod
+    def from_values(cls, values: object) -> "Contact":
+        """Values a build already validated (manifest.json): a key that is not a field, or a
+        value not of its field's type, is dropped, so nothing else can reach a Contact."""
+        if not isinstance(values, dict):
+            return cls()
+        kinds = {f.name: type(f.default) for f in fields(cls)}
+        kept: dict[str, Any] = {k: v for k, v in values.items()
+                                if k in kinds and type(v) is kinds[k]}
+        return cls(**kept)
 
     @property
     def display_name(self) -> str:
@@ -118,7 +130,7 @@ def _located(source: str, problems: list[str], lines: dict[str, int], unknown: l
     numbers = [line_of(p) for p in problems]
     head = f"{source}:{numbers[0]}: " if numbers[0] else f"{source}: "
     return head + "; ".join(p + (f" (line {n})" if n and i else "")
-                            for i, (p, n) in enumerate(zip(problems, numbers)))
+                            for i, (p, n) in enumerate(zip(problems, numbers, strict=False)))
 
 
 def parse_contact(raw: dict, source: str = "contact",
@@ -141,7 +153,7 @@ def parse_contact(raw: dict, source: str = "contact",
             problems.append(f"{key} must be {'a number' if kind is int else kind.__name__}, "
                             f"not {type(value).__name__}")
             continue
-        if kind is str:
+        if isinstance(value, str):
             value = " ".join(value.split())
             if len(value) > MAX_VALUE_CHARS:
                 problems.append(f"{key} is {len(value)} characters; the limit is {MAX_VALUE_CHARS}")

@@ -63,14 +63,14 @@ def families_for_script(script: str) -> list[str]:
     return [family] if family == LATIN else [family, LATIN]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def installed_families() -> frozenset[str]:
     """Every family fontconfig knows, asked once per process."""
     if not shutil.which("fc-list"):
         raise FontError("fc-list (fontconfig) is not installed; run `make setup`")
     out = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True,
                          check=True).stdout
-    names = set()
+    names: set[str] = set()
     for line in out.splitlines():
         names.update(part.strip() for part in line.split(","))
     return frozenset(names)

@@ -9,8 +9,12 @@ import pytest
 from pypdf import PdfReader
 
 from handouts import catalogs, cli
+from handouts.sources import shipped
 
 PROJECT = Path(__file__).resolve().parent.parent
+#: The shipped folders every stage now takes explicitly (handouts.paths is gone).
+LOCALES = shipped("locales")
+TEMPLATES = shipped("templates")
 CORE_LOCALES = ["en", "es", "ar", "zh_Hans"]
 
 
@@ -36,6 +40,6 @@ def translations():
     """locale -> {msgid: msgstr} from the shipped catalogs."""
     result = {}
     for code in CORE_LOCALES[1:]:
-        catalog = catalogs.load(code).catalog
+        catalog = catalogs.load(code, LOCALES).catalog
         result[code] = {m.id: m.string for m in catalog if m.id and isinstance(m.id, str)}
     return result

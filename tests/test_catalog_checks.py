@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from handouts import catalog_checks, catalogs, cli, content, markup, render
-from handouts.catalog_checks import Term
-from handouts.paths import LOCALES_DIR
+from handouts import catalogs, cli, content, markup, render
+from handouts.catalogs import rules
+from handouts.catalogs.glossary import Term
+from handouts.catalogs.po import po_syntax_problem
+from handouts.render import pdf as render_pdf
+from handouts.sources import catalog_path
+from tests.conftest import LOCALES
 
 HEADER = """\
 # Test catalog.
@@ -56,7 +60,7 @@ msgstr[1] "Una consulta de hasta %(num)s minutos."
 
 
 def write_catalog(root: Path, body: str, code: str = "es", header: str = HEADER) -> Path:
-    path = catalogs.catalog_path(code, root)
+    path = catalog_path(root, code)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(header.format(code=code, plural=PLURALS[code]) + body, encoding="utf-8")
     return path
@@ -164,8 +168,8 @@ def test_duplicate_msgid_names_both_lines(tmp_path):
 
 
 def test_unknown_escape_is_reported():
-    assert catalogs.po_syntax_problem('msgid "a"\nmsgstr "b \\q"\n')[0] == 2
-    assert catalogs.po_syntax_problem('msgid "a"\nmsgstr "b \\\\q \\n \\" \\t"\n') is None
+    assert po_syntax_problem('msgid "a"\nmsgstr "b \\q"\n')[0] == 2
+    assert po_syntax_problem('msgid "a"\nmsgstr "b \\\\q \\n \\" \\t"\n') is None
 
 
 def test_missing_plural_form_names_the_cldr_category(tmp_path):
@@ -286,13 +290,13 @@ def test_glossary_file_problems_are_reported_with_lines(tmp_path, capsys):
 # -- length, header, review -----------------------------------------------------------------
 
 def test_far_longer_or_shorter_than_usual_is_flagged():
-    assert catalog_checks.length_problem("What trained officers may do", "x" * 30, 1.1) is None
-    assert "repeated or added" in catalog_checks.length_problem(
+    assert rules.length_problem("What trained officers may do", "x" * 30, 1.1) is None
+    assert "repeated or added" in rules.length_problem(
         "What trained officers may do", "x" * 80, 1.1)
-    assert "part of the message missing" in catalog_checks.length_problem(
+    assert "part of the message missing" in rules.length_problem(
         "What trained officers may do", "xxxxxx", 1.1)
     # Chinese is narrower than English; judged against its own usual ratio, not 1.0.
-    assert catalog_checks.length_problem("What trained officers may do",
+    assert rules.length_problem("What trained officers may do",
                                          "受过培训的警员可以做什么", 0.7) is None
 
 
@@ -335,7 +339,7 @@ def test_language_header_must_match_the_folder(tmp_path, capsys):
 
 def test_catalog_out_of_step_with_the_template_is_a_warning(tmp_path, capsys):
     write_catalog(tmp_path, GOOD + '\nmsgid "Old sentence"\nmsgstr "Frase vieja"\n')
-    shutil.copy(LOCALES_DIR / "messages.pot", tmp_path / "messages.pot")
+    shutil.copy(LOCALES / "messages.pot", tmp_path / "messages.pot")
     status, _, warnings = run_check(capsys, tmp_path, "es")
     assert status == 0
     assert any('msgid "Old sentence": not in messages.pot any more' in w for w in warnings)
@@ -343,7 +347,7 @@ def test_catalog_out_of_step_with_the_template_is_a_warning(tmp_path, capsys):
 
 
 def test_shipped_catalogs_have_no_errors():
-    results = catalog_checks.check_catalogs(catalogs.available_locales())
+    results = catalogs.check_catalogs(catalogs.available_locales(LOCALES), LOCALES)
     errors = [str(i) for issues in results.values() for i in issues if i.severity == "error"]
     assert errors == []
 
@@ -369,16 +373,18 @@ def test_overflow_names_the_message_that_grew_most(tmp_path, monkeypatch):
     path = write_catalog(tmp_path, body)
     loaded = catalogs.load("es", tmp_path)
     assert not loaded.issues
-    monkeypatch.setattr(render, "TYPE_SCALES", render.TYPE_SCALES[-1:])  # one layout is enough
-    from handouts.build import renderer
+    # one layout is enough (the fit loop reads the module's TYPE_SCALES)
+    monkeypatch.setattr(render_pdf, "TYPE_SCALES", render.TYPE_SCALES[-1:])
+    from handouts.build.matrix import renderer
     from handouts.contact import load_contact
-    from handouts.paths import DEFAULT_CONTACT_FILE
+    from handouts.sources import default_contact_file
+    from tests.conftest import TEMPLATES
     # Half a letter page: too small for the flyer in any language, so the fit always fails.
     half = dataclasses.replace(content.PAPERS["letter"], name="half-letter",
                                css_size="8.5in 5.5in", height_pt=396.0)
     with pytest.raises(render.FitError) as err:
-        renderer().render(content.HANDOUTS["287g-basics"], loaded, half,
-                          load_contact(DEFAULT_CONTACT_FILE))
+        renderer(TEMPLATES).fit(render.Document(content.HANDOUTS["287g-basics"], loaded, half,
+                                                load_contact(default_contact_file())))
     top, second = err.value.grown[:2]
     assert top.msgid.startswith("If you or someone you know is stopped")
     assert second.msgid.startswith("Taking part is voluntary")

@@ -12,26 +12,33 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 from pypdf import PdfReader
 
-from handouts import catalogs, checks, cli, extract, workflow
-from handouts.paths import LOCALES_DIR, POT_FILE, PROJECT_ROOT
+from handouts import catalogs, checks, cli
+from handouts.build.preview import preview
+from handouts.catalogs import extract, workflow
+from handouts.catalogs.stats import catalog_stats, count
+from handouts.checks.pdf import embedded_fonts
+from handouts.sources import Sources, catalog_path
+from tests.conftest import LOCALES, PROJECT, TEMPLATES
+
+POT_FILE = LOCALES / "messages.pot"
 
 # -- extract --------------------------------------------------------------------------------
 
 def test_committed_pot_matches_what_extraction_produces_now():
     """If this fails, run `python build_pdf.py catalog extract` (then `catalog update`)."""
-    produced = extract.pot_bytes(extract.extract_catalog())
+    produced = extract.pot_bytes(extract.extract_catalog(TEMPLATES))
     assert extract.without_header_dates(produced) == \
         extract.without_header_dates(POT_FILE.read_bytes())
 
 
 def test_extract_writes_only_when_messages_change(tmp_path):
     pot = tmp_path / "messages.pot"
-    first = workflow.extract_pot(pot)
+    first = workflow.extract_pot(TEMPLATES, pot)
     assert first.changed and first.messages > 50
     assert extract.without_header_dates(pot.read_bytes()) == \
         extract.without_header_dates(POT_FILE.read_bytes())
     stamp = pot.stat().st_mtime_ns
-    assert workflow.extract_pot(pot).changed is False
+    assert workflow.extract_pot(TEMPLATES, pot).changed is False
     assert pot.stat().st_mtime_ns == stamp
     assert cli.main(["catalog", "extract", "--check"]) == 0
 
@@ -44,7 +51,7 @@ def locales(tmp_path) -> Path:
     root = tmp_path / "locales"
     root.mkdir()
     shutil.copy(POT_FILE, root / "messages.pot")
-    shutil.copy(LOCALES_DIR / "glossary.toml", root / "glossary.toml")
+    shutil.copy(LOCALES / "glossary.toml", root / "glossary.toml")
     return root
 
 
@@ -63,7 +70,7 @@ def test_init_creates_catalog_glossary_and_review_record(locales, capsys):
     assert loaded.status.status == "unreviewed" and not loaded.issues
     template = catalogs.read_catalog_file(locales / "messages.pot")
     assert [m.id for m in loaded.catalog if m.id] == [m.id for m in template if m.id]
-    assert loaded.stats()["translated"] == 0
+    assert count(loaded, template).translated == 0
     stub = (locales / "ur" / "glossary.toml").read_text(encoding="utf-8")
     assert "detainer = []" in stub and "# detainer: An ICE request" in stub
     assert (locales / "ur" / "REVIEW.md").exists()
@@ -116,7 +123,7 @@ def _po(path: Path, translations: dict) -> None:
 
 
 def test_update_keeps_translations_marks_changes_fuzzy_and_keeps_obsolete(tmp_path, capsys):
-    pot, po = tmp_path / "messages.pot", catalogs.catalog_path("es", tmp_path)
+    pot, po = tmp_path / "messages.pot", catalog_path(tmp_path, "es")
     _pot(pot, ["Your rights", "Key takeaways for everyone", "Old sentence"])
     _po(po, {"Your rights": "Sus derechos", "Key takeaways for everyone": "Puntos clave para todos",
              "Old sentence": "Frase vieja"})
@@ -143,7 +150,7 @@ def test_update_keeps_translations_marks_changes_fuzzy_and_keeps_obsolete(tmp_pa
 
 
 def test_obsolete_message_that_returns_is_revived_as_fuzzy(tmp_path):
-    pot, po = tmp_path / "messages.pot", catalogs.catalog_path("es", tmp_path)
+    pot, po = tmp_path / "messages.pot", catalog_path(tmp_path, "es")
     _pot(pot, ["Your rights", "Old sentence"])
     _po(po, {"Your rights": "Sus derechos", "Old sentence": "Frase vieja"})
     _pot(pot, ["Your rights"])
@@ -158,8 +165,8 @@ def test_obsolete_message_that_returns_is_revived_as_fuzzy(tmp_path):
 def test_update_leaves_a_broken_catalog_alone_and_updates_the_others(tmp_path, capsys):
     pot = tmp_path / "messages.pot"
     _pot(pot, ["Your rights"])
-    _po(catalogs.catalog_path("es", tmp_path), {})
-    broken = catalogs.catalog_path("fr", tmp_path)
+    _po(catalog_path(tmp_path, "es"), {})
+    broken = catalog_path(tmp_path, "fr")
     broken.parent.mkdir(parents=True)
     broken.write_text('msgid "Your rights"\nmsgstr "Vos droits\n', encoding="utf-8")
     assert cli.main(["catalog", "update", "--locales-dir", str(tmp_path)]) == 2
@@ -173,7 +180,7 @@ def test_shipped_catalogs_are_up_to_date_with_the_template(tmp_path, capsys):
     """`catalog update` on a copy of every catalog changes nothing: headers, wrapping and
     translations all survive a round trip through Babel."""
     copy = tmp_path / "locales"
-    shutil.copytree(LOCALES_DIR, copy)
+    shutil.copytree(LOCALES, copy)
     status = cli.main(["catalog", "update", "--check", "--locales-dir", str(copy)])
     assert status == 0, capsys.readouterr().out
 
@@ -186,10 +193,10 @@ STATS_KEYS = {"locale", "native_name", "english_name", "direction", "translated"
 
 
 def test_catalog_stats_of_the_shipped_catalogs():
-    rows = workflow.catalog_stats()
+    rows = [row.as_dict() for row in catalog_stats(LOCALES)]
     assert rows[0]["locale"] == "en" and rows[0]["review_status"] == "source"
     by_code = {r["locale"]: r for r in rows}
-    assert set(by_code) == set(catalogs.available_locales())
+    assert set(by_code) == set(catalogs.available_locales(LOCALES))
     for row in rows:
         assert STATS_KEYS <= set(row)
         assert row["translated"] + row["fuzzy"] + row["untranslated"] == row["total"]
@@ -201,8 +208,8 @@ def test_catalog_stats_of_the_shipped_catalogs():
 def test_stats_counts_against_the_template_and_reports_review(tmp_path, capsys):
     pot = tmp_path / "messages.pot"
     _pot(pot, ["Your rights", "Key takeaways", "Get legal help early", "Sources"])
-    _po(catalogs.catalog_path("es", tmp_path), {"Your rights": "Sus derechos",
-                                                 "Key takeaways": "Puntos clave"})
+    _po(catalog_path(tmp_path, "es"), {"Your rights": "Sus derechos",
+                                       "Key takeaways": "Puntos clave"})
     assert cli.main(["catalog", "stats", "--json", "--locales-dir", str(tmp_path)]) == 0
     rows = {r["locale"]: r for r in json.loads(capsys.readouterr().out)}
     es = rows["es"]
@@ -224,7 +231,7 @@ def _es_copy(tmp_path: Path) -> Path:
     root = tmp_path / "locales"
     (root / "es" / "LC_MESSAGES").mkdir(parents=True)
     shutil.copy(POT_FILE, root / "messages.pot")
-    shutil.copy(catalogs.catalog_path("es"), catalogs.catalog_path("es", root))
+    shutil.copy(catalog_path(LOCALES, "es"), catalog_path(root, "es"))
     return root
 
 
@@ -249,7 +256,7 @@ def test_preview_builds_one_locale_and_redoes_only_what_changed(tmp_path, capsys
     assert pdf.stat().st_mtime_ns == stamp
 
     # A message the flyer does not print changes: still nothing to do.
-    po = catalogs.catalog_path("es", root)
+    po = catalog_path(root, "es")
     text = po.read_text(encoding="utf-8")
     po.write_text(text.replace('"Fuentes"', '"Fuentes consultadas"'), encoding="utf-8")
     assert cli.main(args) == 0
@@ -265,7 +272,7 @@ def test_preview_builds_one_locale_and_redoes_only_what_changed(tmp_path, capsys
 
 def test_preview_still_shows_a_catalog_with_errors(tmp_path, capsys):
     root, out = _es_copy(tmp_path), tmp_path / "preview"
-    po = catalogs.catalog_path("es", root)
+    po = catalog_path(root, "es")
     po.write_text(po.read_text(encoding="utf-8").replace(
         '"<strong>Información general, no asesoría legal.</strong>',
         '"Información general, no asesoría legal.'), encoding="utf-8")
@@ -284,7 +291,7 @@ def test_a_new_locale_goes_from_init_to_a_checked_pdf(locales, tmp_path, code, s
                                                       direction):
     """No Python changes: names, direction, plurals and fonts all follow from the code."""
     assert cli.main(["catalog", "init", code, "--locales-dir", str(locales)]) == 0
-    po = catalogs.catalog_path(code, locales)
+    po = catalog_path(locales, code)
     title = {"ur": "دفعہ 287(g): جب مقامی پولیس ICE کے ساتھ کام کرتی ہے",
              "ti": "ክፍሊ 287(g)፦ ከባቢያዊ ፖሊስ ምስ ICE ክሰርሕ ከሎ"}[code]
     text = po.read_text(encoding="utf-8").replace(
@@ -292,13 +299,13 @@ def test_a_new_locale_goes_from_init_to_a_checked_pdf(locales, tmp_path, code, s
         f'msgid "Section 287(g): when local police work with ICE"\nmsgstr "{title}"')
     po.write_text(text, encoding="utf-8")
     assert cli.main(["catalog", "check", code, "--locales-dir", str(locales)]) == 0
-    result = workflow.preview(code, handouts=["287g-basics"], out_dir=tmp_path / "out",
-                              locales_dir=locales)
+    result = preview(code, Sources.shipped(locales=locales), tmp_path / "out",
+                     handouts=["287g-basics"])
     assert result.problems == []  # every PDF check passed: glyphs, fonts, /Lang, title
     reader = PdfReader(io.BytesIO(result.pdfs[0].read_bytes()))
     assert str(reader.trailer["/Root"]["/Lang"]) == code
     assert any(f.startswith(script_font.replace(" ", "")) or script_font.replace(" ", "-") in f
-               for f in checks.embedded_fonts(reader))
+               for f in embedded_fonts(reader))
     assert checks.title_in_text(title, checks.pdf_text(reader))
     assert catalogs.load(code, locales).locale.direction == direction
 
@@ -307,11 +314,11 @@ def test_a_new_locale_goes_from_init_to_a_checked_pdf(locales, tmp_path, code, s
 
 def test_glossary_doc_table_matches_the_glossary_files():
     """If this fails, run `python build_pdf.py catalog glossary --write`."""
-    document = (PROJECT_ROOT / "GLOSSARY.md").read_text(encoding="utf-8")
-    assert workflow.embed_glossary_table(document, workflow.glossary_table()) == document
+    document = (PROJECT / "GLOSSARY.md").read_text(encoding="utf-8")
+    assert workflow.embed_glossary_table(document, workflow.glossary_table(LOCALES)) == document
 
 
 def test_glossary_table_lists_every_locale_and_term():
-    table = workflow.glossary_table()
+    table = workflow.glossary_table(LOCALES)
     assert "### detainer (`detainer`)" in table
     assert "| `es` | Spanish | solicitud de retención, solicitudes de retención |" in table

@@ -12,10 +12,13 @@ import pypdfium2
 import pytest
 from pypdf import PdfReader
 
-from handouts import build, catalogs, checks, content, imposition, layout, palette, qr
+from handouts import catalogs, checks, content
+from handouts.build import matrix
+from handouts.checks import palette
+from handouts.checks.pdf import print_box_problems
 from handouts.contact import ContactError, parse_contact
-from handouts.render import FitError, Renderer
-from tests.conftest import PROJECT
+from handouts.render import Document, FitError, Renderer, imposition, layout, qr
+from tests.conftest import LOCALES, TEMPLATES
 
 ORG = parse_contact({"name": "Example Immigrant Legal Aid", "phone": "(214) 555-0142",
                      "website": "example.org/287g", "qr": "website"})
@@ -24,14 +27,14 @@ NO_QR = parse_contact({"phone": "(972) 656-0560"})   # the default contact: noth
 
 @pytest.fixture(scope="module")
 def renderer():
-    return Renderer()
+    return Renderer(TEMPLATES)
 
 
 def make(renderer, handout, locale, paper, contact=ORG, print_shop=False):
     """Render through the fit loop; keep the layout of the PDF that was written."""
-    rendered = renderer.render(content.HANDOUTS[handout], catalogs.load(locale),
-                               content.PAPERS[paper], contact, print_shop=print_shop)
-    return rendered, renderer.document, PdfReader(io.BytesIO(rendered.pdf))
+    rendered = renderer.fit(Document(content.HANDOUTS[handout], catalogs.load(locale, LOCALES),
+                                     content.PAPERS[paper], contact, print_shop=print_shop))
+    return rendered, rendered.layout.pages, PdfReader(io.BytesIO(rendered.pdf))
 
 
 @pytest.fixture(scope="module")
@@ -169,8 +172,8 @@ def test_print_shop_mediabox_is_trimbox_plus_bleed(trifold_en_a4_shop):
         for edge in (trim.left - media.left, trim.bottom - media.bottom,
                      media.right - trim.right, media.top - trim.top):
             assert close(float(edge), bleed, 0.05)
-    assert checks.print_box_problems(reader, bleed) == []
-    assert checks.print_box_problems(reader, 0.0) != []   # the check can fail
+    assert print_box_problems(reader, bleed) == []
+    assert print_box_problems(reader, 0.0) != []   # the check can fail
 
 
 def test_print_shop_cover_background_runs_into_the_bleed(trifold_en_a4_shop):
@@ -184,7 +187,7 @@ def test_print_shop_cover_background_runs_into_the_bleed(trifold_en_a4_shop):
 @pytest.mark.parametrize("which", ["card_ar", "trifold_ar", "half_no_qr", "bilingual_es"])
 def test_home_mode_prints_nothing_within_a_quarter_inch(request, which):
     rendered, _, reader = request.getfixturevalue(which)
-    assert checks.print_box_problems(reader, 0.0) == []   # no bleed: MediaBox = TrimBox
+    assert print_box_problems(reader, 0.0) == []   # no bleed: MediaBox = TrimBox
     dpi = 50
     edge = int(0.25 * dpi) - 1
     for index in range(len(reader.pages)):
@@ -227,7 +230,7 @@ def test_qr_is_vector_and_scans_to_the_contact_website(card_ar):
 def test_qr_omitted_cleanly_with_nothing_to_point_at(half_no_qr):
     zxingcpp = pytest.importorskip("zxingcpp")
     rendered, document, _ = half_no_qr
-    assert 'class="qr' not in rendered.html and "<svg" not in rendered.html
+    assert 'class="qr' not in rendered.layout.html and "<svg" not in rendered.layout.html
     assert layout.placed(document, "qr") == []
     assert zxingcpp.read_barcodes(page_image(rendered.pdf, 0, 150)) == []
 
@@ -263,18 +266,19 @@ def test_bilingual_parts_carry_their_own_lang_and_dir(bilingual_es, renderer):
     assert {c.lang for c in cells} == {"es", "en"}
     spanish = [c for c in cells if c.lang == "es"]
     english = [c for c in cells if c.lang == "en"]
-    assert len(spanish) == len(english) and all(s.x < e.x for s, e in zip(spanish, english))
+    assert len(spanish) == len(english)
+    assert all(s.x < e.x for s, e in zip(spanish, english, strict=False))
     text = " ".join(reader.pages[0].extract_text().split())
     assert "when local police work with ICE" in text and checks.title_in_text(rendered.title, text)
     # Right to left: the Arabic column is on the right, each cell marked with its direction.
-    html = renderer.html(content.HANDOUTS["287g-bilingual"], catalogs.load("ar"),
-                         content.PAPERS["a4"], ORG)
+    html = renderer.html(Document(content.HANDOUTS["287g-bilingual"],
+                                  catalogs.load("ar", LOCALES), content.PAPERS["a4"], ORG))
     assert 'lang="ar" dir="rtl" style="grid-row: 1; grid-column: 2"' in html
     assert 'lang="en" dir="ltr" style="grid-row: 1; grid-column: 1"' in html
 
 
 def test_bilingual_is_not_planned_for_english():
-    jobs = build.plan(["287g-bilingual", "287g-card"], ["en", "es"], ["a4"])
+    jobs = matrix.plan(["287g-bilingual", "287g-card"], ["en", "es"], ["a4"])
     assert [(j.handout, j.locale) for j in jobs] == [
         ("287g-card", "en"), ("287g-bilingual", "es"), ("287g-card", "es")]
 
@@ -320,13 +324,14 @@ def test_a_card_that_cannot_fit_fails_the_build(tmp_path, renderer):
     catalog = catalogs.load("es", tmp_path)
     assert not [i for i in catalog.issues if i.severity == "error"]
     with pytest.raises(FitError, match="287g-card in es on letter needs more room"):
-        renderer.render(content.HANDOUTS["287g-card"], catalog, content.PAPERS["letter"], ORG)
+        renderer.fit(Document(content.HANDOUTS["287g-card"], catalog, content.PAPERS["letter"],
+                              ORG))
 
 
 # ---- Black and white, contrast -----------------------------------------------------------
 
 def test_shipped_palette_meets_wcag_aa():
-    assert palette.check_templates(PROJECT / "templates") == ()
+    assert palette.check_templates(TEMPLATES) == ()
     assert palette.contrast("#ffffff", "#000000") == pytest.approx(21.0)
 
 

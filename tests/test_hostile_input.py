@@ -21,6 +21,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import tinyhtml5
@@ -30,12 +31,13 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from handouts import catalogs, cli, content, markup, render
-from handouts.build import renderer
-from handouts.catalogs import CatalogError
+from handouts.build.matrix import renderer as shared_renderer
+from handouts.catalogs import CatalogError, po, rules
 from handouts.contact import Contact, ContactError, load_contact, parse_contact
-from handouts.paths import TEMPLATES_DIR
+from handouts.render import Document
+from handouts.sources import catalog_path
+from tests.conftest import LOCALES, PROJECT, TEMPLATES
 
-PROJECT = Path(__file__).resolve().parent.parent
 SECRET = "SENTINEL-SECRET-5f0c"
 BASICS, A4 = content.HANDOUTS["287g-basics"], content.PAPERS["a4"]
 GOOD_CONTACT = {"name": "Casa Legal", "phone": "(972) 656-0560", "website": "casa.example.org",
@@ -95,12 +97,22 @@ def listener():
     server.close()
 
 
+def renderer() -> render.Renderer:
+    """The build's per-process renderer of the shipped templates."""
+    return shared_renderer(TEMPLATES)
+
+
+def html_of(catalog, contact) -> str:
+    """The flyer's HTML on A4 for this catalog and contact."""
+    return renderer().html(Document(BASICS, catalog, A4, contact))
+
+
 def test_instruments_catch_a_real_leak(sentinel, listener):
     """Positive control: WeasyPrint's own fetcher, given the same references, reads the file
     and connects, and the instruments see both. So an empty record elsewhere means something."""
     path, opened = sentinel
     port, hits = listener
-    HTML(string=planted_html(path, port), base_url=str(TEMPLATES_DIR) + "/",
+    HTML(string=planted_html(path, port), base_url=str(TEMPLATES) + "/",
          url_fetcher=URLFetcher(timeout=2)).write_pdf()
     assert opened and hits
 
@@ -116,12 +128,12 @@ def is_one_line(message: str) -> bool:
 def copy_catalog(root: Path, code: str, replace: dict[str, str] | None = None,
                  source: str | None = None) -> Path:
     """A real catalog copied into root (Weblate layout), some msgstrs replaced, via Babel."""
-    with open(catalogs.catalog_path(source or code), "rb") as handle:
+    with open(catalog_path(LOCALES, source or code), "rb") as handle:
         catalog = read_po(handle, locale=source or code)
     for msgid, text in (replace or {}).items():
         assert msgid in catalog, msgid
         catalog[msgid].string = text
-    path = catalogs.catalog_path(code, root)
+    path = catalog_path(root, code)
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=0)
@@ -241,13 +253,13 @@ def test_markup_in_a_translation_is_rejected_with_file_and_line(tmp_path, sentin
 def test_markup_in_a_translation_is_escaped_if_it_reaches_a_template(tmp_path, sentinel, case):
     """With the check bypassed, the payload is text: the document has exactly the elements
     and attributes it has with an honest translation."""
-    baseline = element_signature(renderer().html(BASICS, catalogs.load("es"), A4,
-                                                 parse_contact(GOOD_CONTACT)))
+    baseline = element_signature(html_of(catalogs.load("es", LOCALES),
+                                         parse_contact(GOOD_CONTACT)))
     text = hostile(HOSTILE_TRANSLATIONS[case][0], sentinel[0])
     copy_catalog(tmp_path, "es", {"Key takeaways": text})
     loaded = catalogs.load("es", tmp_path)
     loaded.issues.clear()  # as if the check had missed it
-    html = renderer().html(BASICS, loaded, A4, parse_contact(GOOD_CONTACT))
+    html = html_of(loaded, parse_contact(GOOD_CONTACT))
     assert element_signature(html) == baseline
     assert str(markup.safe_message(text)) in html
 
@@ -255,9 +267,9 @@ def test_markup_in_a_translation_is_escaped_if_it_reaches_a_template(tmp_path, s
 def test_allowed_tag_in_the_wrong_case_is_rejected(tmp_path):
     """Rendering restores only the exact bare tags; a check that ignored case would pass a
     <STRONG> that then prints as text."""
-    msgid = next(m.id for m in catalogs.load("es").catalog
+    msgid = next(m.id for m in catalogs.load("es", LOCALES).catalog
                  if isinstance(m.id, str) and m.id.startswith("<strong>General information"))
-    english = catalogs.load("es").catalog[msgid].string
+    english = catalogs.load("es", LOCALES).catalog[msgid].string
     copy_catalog(tmp_path, "es", {msgid: english.replace("strong>", "STRONG>")})
     errors = [str(i) for i in catalogs.load("es", tmp_path).issues]
     assert any("inline markup <STRONG> </STRONG> does not match the English <strong> </strong>"
@@ -270,7 +282,7 @@ def test_jinja_syntax_in_a_translation_is_printed_not_run(tmp_path):
     copy_catalog(tmp_path, "es", {"Key takeaways": "Puntos {{ 7 * 7 }} {{ contact.phone }}"})
     loaded = catalogs.load("es", tmp_path)
     assert loaded.issues == []
-    html = renderer().html(BASICS, loaded, A4, parse_contact(GOOD_CONTACT))
+    html = html_of(loaded, parse_contact(GOOD_CONTACT))
     assert "Puntos {{ 7 * 7 }} {{ contact.phone }}" in html and "Puntos 49" not in html
 
 
@@ -333,10 +345,10 @@ def test_markup_in_a_contact_value_is_escaped_if_it_reaches_a_template(sentinel,
     if key in ("website", "download_url"):
         key = "address"
     good = parse_contact(GOOD_CONTACT)
-    baseline = element_signature(renderer().html(BASICS, catalogs.load("es"), A4, good))
+    baseline = element_signature(html_of(catalogs.load("es", LOCALES), good))
     text = hostile(template, sentinel[0])
     bad = Contact(**{**good.__dict__, "name": text, "address": text, "hours": text})
-    html = renderer().html(BASICS, catalogs.load("es"), A4, bad)
+    html = html_of(catalogs.load("es", LOCALES), bad)
     assert element_signature(html) == baseline
 
 
@@ -348,9 +360,9 @@ def test_references_planted_in_templates_are_refused_and_never_read(tmp_path, se
     connection is made. Same HTML as the positive control above."""
     path, opened = sentinel
     port, hits = listener
-    document = render.Renderer(TEMPLATES_DIR)
-    pdf, _, _ = document.pdf(planted_html(path, port))
-    refused = set(document.fetcher.refused)
+    laid_out = render.Renderer(TEMPLATES).layout_html(planted_html(path, port))
+    pdf, _ = render.Renderer.write(laid_out)
+    refused = set(laid_out.refused_urls)
     file_url, web = path.as_uri(), f"http://127.0.0.1:{port}"
     assert {file_url, f"{web}/s.css", f"{web}/bg.png", f"{web}/i.png", f"{web}/a.pdf",
             f"{web}/s.svg"} <= refused
@@ -374,9 +386,10 @@ def test_hostile_catalog_and_contact_reach_a_pdf_without_reading_or_connecting(
                          "name": hostile('<img src="{file}">', path, port),
                          "address": hostile('<a rel="attachment" href="{file}">x</a>', path, port),
                          "hours": hostile('<svg><image href="{web}/q.svg"/></svg>', path, port)})
-    document = render.Renderer(TEMPLATES_DIR)
-    pdf, _, _ = document.pdf(document.html(BASICS, loaded, A4, contact))
-    assert document.fetcher.refused == []  # escaped: nothing even asked to be loaded
+    document = render.Renderer(TEMPLATES)
+    laid_out = document.layout_html(document.html(Document(BASICS, loaded, A4, contact)))
+    pdf, _ = document.write(laid_out)
+    assert laid_out.refused_urls == ()  # escaped: nothing even asked to be loaded
     assert opened == [] and hits == []
     assert embedded_files(pdf) == [] and SECRET.encode() not in pdf
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
@@ -411,7 +424,7 @@ def test_one_megabyte_message_is_refused(tmp_path):
     copy_catalog(tmp_path, "es", {"Key takeaways": "a" * 1_000_000})
     loaded = catalogs.load("es", tmp_path)
     assert [i.problem for i in loaded.issues] == [
-        f"translation is 1000000 characters; the limit is {catalogs.MAX_MESSAGE_CHARS}"]
+        f"translation is 1000000 characters; the limit is {rules.MAX_MESSAGE_CHARS}"]
     assert "fallback" in loaded.translator().gettext("Key takeaways")
 
 
@@ -453,9 +466,9 @@ def test_errors_about_hostile_text_stay_on_one_line(tmp_path):
 
 
 def test_catalog_file_over_the_size_limit_is_refused_unread(tmp_path):
-    path = catalogs.catalog_path("es", tmp_path)
+    path = catalog_path(tmp_path, "es")
     path.parent.mkdir(parents=True)
-    path.write_bytes(b"#" * (catalogs.MAX_CATALOG_BYTES + 1))
+    path.write_bytes(b"#" * (po.MAX_CATALOG_BYTES + 1))
     with pytest.raises(CatalogError, match=r"messages\.po:1: catalog is 2,000,001 bytes; "
                                            r"the limit is 2,000,000"):
         catalogs.load("es", tmp_path)
@@ -485,13 +498,14 @@ def test_fit_loop_stops_when_no_smaller_type_can_fit(monkeypatch):
     """A layout three times its page budget is not laid out again at four more scales."""
     layouts = []
 
-    def huge(self, html, *, budget=None):
-        layouts.append(budget)
-        return None, 40, []
+    def huge(self, html, scale=0):
+        layouts.append(scale)
+        return render.Layout(scale, html, SimpleNamespace(pages=[None] * 40), (), ())
 
-    monkeypatch.setattr(render.Renderer, "pdf", huge)
+    monkeypatch.setattr(render.Renderer, "layout_html", huge)
     with pytest.raises(render.FitError, match="needs 40 pages at type scale 0, 3x or more"):
-        renderer().render(BASICS, catalogs.load("en"), A4, parse_contact(GOOD_CONTACT))
+        renderer().fit(Document(BASICS, catalogs.load("en", LOCALES), A4,
+                                parse_contact(GOOD_CONTACT)))
     assert len(layouts) == 1
 
 
@@ -532,9 +546,10 @@ def test_nul_character_is_refused_with_its_line(tmp_path):
     assert str(err.value) == f"{path}:{line}: contains a NUL character (U+0000); remove it"
 
 
-def test_list_survives_an_unknown_locale_folder(monkeypatch, capsys):
-    monkeypatch.setattr(catalogs, "available_locales", lambda: ["en", "xx_Nope"])
-    assert cli.main(["list"]) == 0
+def test_list_survives_an_unknown_locale_folder(tmp_path, capsys):
+    shutil.copy(LOCALES / "messages.pot", tmp_path / "messages.pot")
+    copy_catalog(tmp_path, "xx_Nope", source="es")
+    assert cli.main(["list", "--locales-dir", str(tmp_path)]) == 0
     assert "  xx_Nope  BROKEN: unknown locale code 'xx_Nope'" in capsys.readouterr().out
 
 
@@ -589,7 +604,7 @@ def test_wrong_plural_forms_header(tmp_path):
     path = copy_catalog(tmp_path, "es")
     path.write_text(path.read_text().replace("nplurals=2; plural=(n != 1);",
                                              "nplurals=3; plural=(n==1 ? 0 : n==2 ? 1 : 2);"))
-    line = catalogs.header_line(path, "Plural-Forms")
+    line = po.header_line(path, "Plural-Forms")
     issues = [str(i) for i in catalogs.load("es", tmp_path).issues]
     assert issues[0].startswith(f"{path}:{line}: error: header Plural-Forms gives nplurals=3; "
                                 "CLDR for es says 'nplurals=2; plural=(n != 1);'"), issues

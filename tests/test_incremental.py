@@ -13,12 +13,14 @@ import shutil
 
 import pytest
 
-from handouts import build, cache, cli
+from handouts import cli, content
+from handouts.build import cache, matrix
 from handouts.contact import load_contact, parse_contact
+from handouts.sources import Sources
 from tests.conftest import PROJECT, page_text
 
 HANDOUT = "287g-basics"
-REAL_RENDER_JOB = build.render_job
+REAL_RENDER_JOB = matrix.render_job
 
 
 @pytest.fixture()
@@ -35,13 +37,17 @@ def sources(tmp_path, monkeypatch):
     source = tmp_path / "source"
     shutil.copytree(cache.PACKAGE_DIR, source, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(cache, "PACKAGE_DIR", source)
-    return locales, templates
+    cache.source_digest.cache_clear()  # asked once per process: ask again, of the copy
+    yield locales, templates
+    cache.source_digest.cache_clear()
 
 
-def options(out, sources, **extra):
+def options(out, sources, force=False, **extra):
     locales, templates = sources
-    return build.BuildOptions(out_dir=out, contact=load_contact(PROJECT / "contacts" / "default.toml"),
-                              locales_dir=locales, templates_dir=templates, **extra)
+    return matrix.BuildOptions(
+        Sources(templates=templates, locales=locales,
+                contact=load_contact(PROJECT / "contacts" / "default.toml"), **extra),
+        out_dir=out, force=force)
 
 
 def snapshot(out):
@@ -51,8 +57,8 @@ def snapshot(out):
 
 
 def build_jobs(out, sources, locales, papers=("a4",), workers=1, **extra):
-    jobs = build.plan([HANDOUT], list(locales), list(papers))
-    return build.run(jobs, options(out, sources, **extra), workers=workers)
+    jobs = matrix.plan([HANDOUT], list(locales), list(papers))
+    return matrix.run(jobs, options(out, sources, **extra), workers=workers)
 
 
 def edit_translation(locales_dir, code, msgid, new_text):
@@ -121,7 +127,7 @@ def test_force_lays_out_again(tmp_path, sources):
 
 
 def test_parallel_results_equal_serial_in_order(tmp_path, sources, monkeypatch):
-    monkeypatch.setattr(build, "JOBS_PER_WORKER", 1)  # two pools in turn: recycling included
+    monkeypatch.setattr(matrix, "JOBS_PER_WORKER", 1)  # two pools in turn: recycling included
     serial = build_jobs(tmp_path / "serial", sources, ["en", "es", "ar"], workers=1)
     parallel = build_jobs(tmp_path / "parallel", sources, ["en", "es", "ar"], workers=2)
 
@@ -131,7 +137,8 @@ def test_parallel_results_equal_serial_in_order(tmp_path, sources, monkeypatch):
     assert [describe(r) for r in parallel] == [describe(r) for r in serial]
     for r in serial:
         relative = os.path.relpath(r.path, tmp_path / "serial")
-        assert (tmp_path / "parallel" / relative).read_bytes() == (tmp_path / "serial" / relative).read_bytes()
+        assert (tmp_path / "parallel" / relative).read_bytes() == \
+            (tmp_path / "serial" / relative).read_bytes()
     assert (tmp_path / "parallel" / "manifest.json").read_bytes() == \
         (tmp_path / "serial" / "manifest.json").read_bytes()
 
@@ -151,7 +158,7 @@ def _raises_on_es(job, *args):
 @pytest.mark.parametrize("failing, message", [(_dies_on_es, "worker process"),
                                               (_raises_on_es, "internal error: RuntimeError")])
 def test_a_failing_worker_loses_no_other_result(tmp_path, sources, monkeypatch, failing, message):
-    monkeypatch.setattr(build, "render_job", failing)  # forked workers inherit the patch
+    monkeypatch.setattr(matrix, "render_job", failing)  # forked workers inherit the patch
 
     results = build_jobs(tmp_path / "out", sources, ["en", "es", "zh_Hans"], workers=2)
 
@@ -161,7 +168,7 @@ def test_a_failing_worker_loses_no_other_result(tmp_path, sources, monkeypatch, 
     assert message in " ".join(results[1].problems)
     assert (tmp_path / "out" / "zh_Hans" / f"{HANDOUT}-a4.pdf").exists()
     # An unexpected failure is not cached: fixed, the next build lays it out.
-    monkeypatch.setattr(build, "render_job", REAL_RENDER_JOB)
+    monkeypatch.setattr(matrix, "render_job", REAL_RENDER_JOB)
     retry = build_jobs(tmp_path / "out", sources, ["en", "es", "zh_Hans"], workers=1)
     assert [(r.ok, r.reused) for r in retry] == [(True, True), (True, False), (True, True)]
 
@@ -181,11 +188,11 @@ def test_failures_from_the_inputs_are_cached_and_reported_again(tmp_path, source
 
 
 def test_keys_follow_exactly_the_inputs(tmp_path, sources):
-    job_es, job_en = build.Job(HANDOUT, "es", "a4"), build.Job(HANDOUT, "en", "a4")
+    job_es, job_en = matrix.Job(HANDOUT, "es", "a4"), matrix.Job(HANDOUT, "en", "a4")
 
     def keys(**extra):
-        k = cache.Keys(options(tmp_path, sources, **extra))
-        return [k.key(j, build.content.HANDOUTS[HANDOUT], build.content.PAPERS["a4"])
+        k = cache.Keys(options(tmp_path, sources, **extra).sources)
+        return [k.key(j, content.HANDOUTS[HANDOUT], content.PAPERS["a4"])
                 for j in (job_es, job_en)]
 
     base = keys()
@@ -194,9 +201,8 @@ def test_keys_follow_exactly_the_inputs(tmp_path, sources):
     es, en = keys(print_shop=True)
     assert es != base[0] and en != base[1]                      # options are
     other = parse_contact({"phone": "(214) 555-0199"})
-    k = cache.Keys(build.BuildOptions(out_dir=tmp_path, contact=other, locales_dir=sources[0],
-                                      templates_dir=sources[1]))
-    assert k.key(job_en, build.content.HANDOUTS[HANDOUT], build.content.PAPERS["a4"]) != base[1]
+    k = cache.Keys(Sources(templates=sources[1], locales=sources[0], contact=other))
+    assert k.key(job_en, content.HANDOUTS[HANDOUT], content.PAPERS["a4"]) != base[1]
     edit_translation(sources[0], "es", "Key takeaways", "Otra cosa")
     es, en = keys()
     assert es != base[0] and en == base[1]                      # one catalog, one locale

@@ -8,13 +8,15 @@ import tomllib
 import pytest
 
 from handouts import catalogs, cli, content
+from handouts.catalogs.locales import locale_info
+from handouts.catalogs.stats import count
 from handouts.contact import parse_contact
-from handouts.locales import locale_info
-from handouts.paths import LOCALES_DIR
-from handouts.render import Renderer
-from tests.conftest import page_text
+from handouts.render import Document, Renderer
+from handouts.render.html import page_css
+from handouts.sources import Sources
+from tests.conftest import LOCALES, TEMPLATES, page_text
 
-SHIPPED = [code for code in catalogs.available_locales() if code != "en"]
+SHIPPED = [code for code in catalogs.available_locales(LOCALES) if code != "en"]
 REQUIRED = ["es", "zh_Hans", "zh_Hant", "vi", "ko", "tl", "ar", "fa", "ht", "pt_BR", "ru", "uk",
             "fr", "am", "so", "pa", "ne", "my"]
 CLOSING_PUNCTUATION = "。，、）」』！？：；"
@@ -26,15 +28,15 @@ def test_every_required_locale_ships():
 
 @pytest.mark.parametrize("code", SHIPPED)
 def test_catalog_complete_and_clean(code):
-    catalog = catalogs.load(code)
-    stats = catalog.stats()
-    assert stats["untranslated"] == 0 and stats["fuzzy"] == 0, stats
+    catalog = catalogs.load(code, LOCALES)
+    stats = count(catalog, catalogs.read_catalog_file(LOCALES / "messages.pot"))
+    assert stats.untranslated == 0 and stats.fuzzy == 0, stats
     assert [str(i) for i in catalog.issues if i.severity == "error"] == []
 
 
 @pytest.mark.parametrize("code", SHIPPED)
 def test_status_is_recorded_honestly(code):
-    catalog = catalogs.load(code)
+    catalog = catalogs.load(code, LOCALES)
     header = catalog.catalog.header_comment
     assert re.search(r"^# Review-Status: (unreviewed|reviewed)$", header, re.M)
     assert re.search(r"^# Drafted-By: .+", header, re.M)
@@ -47,10 +49,10 @@ def test_status_is_recorded_honestly(code):
 
 @pytest.mark.parametrize("code", SHIPPED)
 def test_glossary_and_review_notes_exist(code):
-    glossary = tomllib.loads((LOCALES_DIR / code / "glossary.toml").read_text("utf-8"))
-    english = tomllib.loads((LOCALES_DIR / "glossary.toml").read_text("utf-8"))
+    glossary = tomllib.loads((LOCALES / code / "glossary.toml").read_text("utf-8"))
+    english = tomllib.loads((LOCALES / "glossary.toml").read_text("utf-8"))
     assert set(english["terms"]) <= set(glossary["terms"])
-    assert (LOCALES_DIR / code / "REVIEW.md").read_text("utf-8").strip()
+    assert (LOCALES / code / "REVIEW.md").read_text("utf-8").strip()
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +80,10 @@ def test_cjk_lines_never_start_with_closing_punctuation(every_locale, code):
 
 
 def _html(code, **kwargs):
-    renderer = Renderer()
-    return renderer.html(content.HANDOUTS["287g-basics"], catalogs.load(code),
-                         content.PAPERS["letter"], parse_contact({"phone": "(972) 656-0560"}),
+    renderer = Renderer(TEMPLATES)
+    return renderer.html(Document(content.HANDOUTS["287g-basics"], catalogs.load(code, LOCALES),
+                                  content.PAPERS["letter"],
+                                  parse_contact({"phone": "(972) 656-0560"})),
                          **kwargs)
 
 
@@ -98,9 +101,8 @@ def test_ltr_runs_are_isolated_in_rtl_text():
 
 
 def test_tall_scripts_get_more_leading_and_no_faux_italic():
-    renderer = Renderer()
-    my_css = str(renderer.page_css(locale_info("my"), content.PAPERS["a4"], False))
-    en_css = str(renderer.page_css(locale_info("en"), content.PAPERS["a4"], False))
+    my_css = str(page_css(locale_info("my"), content.PAPERS["a4"], False))
+    en_css = str(page_css(locale_info("en"), content.PAPERS["a4"], False))
     assert "--leading: 1.55" in my_css and "--leading" not in en_css
     assert "font-style: normal" in my_css and "font-style" not in en_css
 
@@ -128,10 +130,11 @@ def test_strict_fails_on_fallback(tmp_path):
     po.parent.mkdir(parents=True)
     po.write_text('msgid ""\nmsgstr ""\n"Language: es\\n"\n\nmsgid "Key takeaways"\n'
                   'msgstr "Puntos clave"\n', encoding="utf-8")
-    from handouts import build
-    options = build.BuildOptions(out_dir=tmp_path / "out", locales_dir=locales,
-                                 contact=parse_contact({"phone": "(972) 656-0560"}), strict=True)
-    result = build.run_job(build.Job("287g-basics", "es", "a4"), options)
+    from handouts.build import matrix
+    sources = Sources.shipped(locales=locales, contact=parse_contact({"phone": "(972) 656-0560"}),
+                              strict=True)
+    options = matrix.BuildOptions(sources, out_dir=tmp_path / "out")
+    result = matrix.run_job(matrix.Job("287g-basics", "es", "a4"), options)
     assert not result.ok
     assert any("fell back to English" in p for p in result.problems)
     assert not (tmp_path / "out" / "es" / "287g-basics-a4.pdf").exists()

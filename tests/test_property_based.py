@@ -22,9 +22,12 @@ from markupsafe import escape
 from pypdf import PdfReader
 
 from handouts import catalogs, cli, content, markup
-from handouts.build import renderer
+from handouts.build.matrix import renderer
 from handouts.catalogs import CatalogError
 from handouts.contact import ContactError, load_contact, parse_contact
+from handouts.render import Document
+from handouts.sources import catalog_path
+from tests.conftest import LOCALES, TEMPLATES
 
 BASICS, A4 = content.HANDOUTS["287g-basics"], content.PAPERS["a4"]
 GOOD_CONTACT = {"name": "Casa Legal", "phone": "(972) 656-0560", "website": "casa.example.org",
@@ -48,6 +51,11 @@ FAST = settings(max_examples=150, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
 
 
+def html_of(catalog, contact) -> str:
+    """The flyer's HTML on A4, from the build's per-process renderer of the shipped templates."""
+    return renderer(TEMPLATES).html(Document(BASICS, catalog, A4, contact))
+
+
 def is_one_line(message: str) -> bool:
     return bool(message.strip()) and not markup.FORBIDDEN_CHAR_RE.search(message) and \
         not any(c in message for c in "\n\r\t") and "Traceback" not in message
@@ -66,14 +74,14 @@ def scratch(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def es_catalog():
-    with open(catalogs.catalog_path("es"), "rb") as handle:
+    with open(catalog_path(LOCALES, "es"), "rb") as handle:
         return read_po(handle, locale="es")
 
 
 def write_es(root: Path, catalog, replace: dict[str, str]) -> Path:
     for msgid, text in replace.items():
         catalog[msgid].string = text
-    path = catalogs.catalog_path("es", root)
+    path = catalog_path(root, "es")
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=0)
@@ -117,9 +125,8 @@ def test_any_translation_is_refused_clearly_or_printed_as_text(text, scratch, es
     for issue in loaded.issues:
         assert is_one_line(str(issue)), str(issue)
     refused = any(i.msgid == "Key takeaways" and i.severity == "error" for i in loaded.issues)
-    html = renderer().html(BASICS, loaded, A4, parse_contact(GOOD_CONTACT))
-    baseline = signature(renderer().html(BASICS, catalogs.load("es"), A4,
-                                         parse_contact(GOOD_CONTACT)))
+    html = html_of(loaded, parse_contact(GOOD_CONTACT))
+    baseline = signature(html_of(catalogs.load("es", LOCALES), parse_contact(GOOD_CONTACT)))
     fallback = {("span", ("class", "dir", "lang"))}  # the marked English of a refused message
     assert signature(html) <= baseline | fallback
     if text.strip() and not refused:
@@ -160,9 +167,9 @@ def test_any_broken_po_file_is_one_line_with_file_and_line(junk, where, raw, scr
 
 @pytest.fixture(scope="module")
 def contact_baseline():
-    return signature(renderer().html(BASICS, catalogs.load("es"), A4,
-                                     parse_contact({**GOOD_CONTACT, "free_advice": True,
-                                                    "consultation_minutes": 30})))
+    return signature(html_of(catalogs.load("es", LOCALES),
+                             parse_contact({**GOOD_CONTACT, "free_advice": True,
+                                            "consultation_minutes": 30})))
 
 
 @given(values=st.dictionaries(st.sampled_from(TEXT_KEYS), hostile_text, max_size=4))
@@ -173,7 +180,7 @@ def test_any_contact_value_is_refused_clearly_or_printed_as_text(values, contact
     except ContactError as exc:
         assert is_one_line(str(exc)) and str(exc).startswith("org.toml"), str(exc)
         return
-    html = renderer().html(BASICS, catalogs.load("es"), A4, contact)
+    html = html_of(catalogs.load("es", LOCALES), contact)
     assert signature(html) <= contact_baseline
     for key in ("name", "address", "hours"):
         if getattr(contact, key):

@@ -10,9 +10,9 @@ import pytest
 
 from handouts import catalogs, content
 from handouts.contact import parse_contact
-from handouts.fetcher import AssetFetcher, RefusedURL
-from handouts.paths import TEMPLATES_DIR
-from handouts.render import Renderer
+from handouts.render import Document, Renderer
+from handouts.render.fetcher import AssetFetcher, RefusedURL
+from tests.conftest import LOCALES, TEMPLATES
 
 
 @pytest.fixture()
@@ -40,32 +40,33 @@ def listener():
 
 @pytest.mark.parametrize("url", ["file:///etc/hostname", "http://127.0.0.1:9/x.png",
                                  "https://example.org/x.css", "data:text/plain,hi",
-                                 "file:///" + str(TEMPLATES_DIR) + "/../pyproject.toml"])
+                                 "file:///" + str(TEMPLATES) + "/../pyproject.toml"])
 def test_fetcher_refuses_outside_urls(url):
     with pytest.raises(RefusedURL):
-        AssetFetcher(TEMPLATES_DIR).fetch(url)
+        AssetFetcher(TEMPLATES).fetch(url)
 
 
 def test_fetcher_serves_own_assets():
-    response = AssetFetcher(TEMPLATES_DIR).fetch((TEMPLATES_DIR / "handouts.css").as_uri())
+    response = AssetFetcher(TEMPLATES).fetch((TEMPLATES / "handouts.css").as_uri())
     assert b"@page" in response.read()
 
 
 def test_urls_planted_in_a_template_are_refused(tmp_path, listener):
     port, hits = listener
     templates = tmp_path / "templates"
-    shutil.copytree(TEMPLATES_DIR, templates)
+    shutil.copytree(TEMPLATES, templates)
     page = templates / "handouts" / "287g-basics.html"
     page.write_text(page.read_text().replace(
         "{% block body %}",
         '{% block body %}<img src="file:///etc/hostname" alt="">'
         f'<img src="http://127.0.0.1:{port}/leak.png" alt="">', 1))
     renderer = Renderer(templates)
-    html = renderer.html(content.HANDOUTS["287g-basics"], catalogs.load("en"),
-                         content.PAPERS["a4"], parse_contact({"phone": "(972) 656-0560"}))
-    renderer.pdf(html)
-    assert "file:///etc/hostname" in renderer.fetcher.refused
-    assert f"http://127.0.0.1:{port}/leak.png" in renderer.fetcher.refused
+    html = renderer.html(Document(content.HANDOUTS["287g-basics"], catalogs.load("en", LOCALES),
+                                  content.PAPERS["a4"], parse_contact({"phone": "(972) 656-0560"})))
+    laid_out = renderer.layout_html(html)
+    renderer.write(laid_out)
+    assert "file:///etc/hostname" in laid_out.refused_urls
+    assert f"http://127.0.0.1:{port}/leak.png" in laid_out.refused_urls
     assert hits == []
 
 

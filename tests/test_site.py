@@ -17,9 +17,11 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from handouts import catalogs, cli, site
-from handouts.serve import make_server, url
-from tests.conftest import CORE_LOCALES, PROJECT, page_text
+from handouts import catalogs, cli
+from handouts.site import page as site
+from handouts.site.serve import make_server, url
+from handouts.sources import Sources
+from tests.conftest import CORE_LOCALES, LOCALES, PROJECT, page_text
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -115,7 +117,8 @@ def test_zips_per_language_and_everything(built, site_dir):
         names = archive.namelist()
         assert len(names) == len(CORE_LOCALES) * 2
         out, _ = built
-        assert archive.read("ar/287g-basics-a4-ar.pdf") == (out / "ar/287g-basics-a4.pdf").read_bytes()
+        assert archive.read("ar/287g-basics-a4-ar.pdf") == \
+            (out / "ar/287g-basics-a4.pdf").read_bytes()
 
 
 def test_regenerating_gives_identical_bytes(built, site_dir):
@@ -144,10 +147,10 @@ def test_stale_files_are_removed(tmp_path, site_dir):
                 "bytes": 1, "fallbacks": 0, "problems": [], "file": f"{code}/287g-basics-a4.pdf"}
                for code in ("en", "es")]
     (out / "manifest.json").write_text(json.dumps({"contact": "", "results": results}))
-    site.generate(out)
+    site.generate(out, Sources.shipped())  # a hand-made manifest names no folders
     assert (out / "site/pdf/es/287g-basics-a4-es.pdf").is_file()
     (out / "manifest.json").write_text(json.dumps({"contact": "", "results": results[:1]}))
-    site.generate(out)
+    site.generate(out, Sources.shipped())
     assert not (out / "site/pdf/es").exists()
     assert not (out / "site/zip/287g-handouts-es.zip").exists()
     assert "lang-es" not in (out / "site/index.html").read_text()
@@ -163,7 +166,7 @@ def test_failed_documents_are_named_not_linked(tmp_path, site_dir):
     failed = [{**ok, "ok": False, "file": "", "handout": "wall-poster"},
               {**ok, "ok": False, "file": "", "locale": "ar"}]
     (out / "manifest.json").write_text(json.dumps({"contact": "", "results": [ok, *failed]}))
-    html = site.generate(out).index.read_text()
+    html = site.generate(out, Sources.shipped()).index.read_text()
     assert "Not offered in English yet, because it did not pass the build&#39;s checks: " \
            "wall-poster." in html
     arabic = html[html.index('id="lang-ar"'):]
@@ -192,7 +195,7 @@ def test_contact_text_is_escaped(tmp_path):
                "website": "casa.example.org", "website_url": "javascript:alert(1)"}
     (tmp_path / "manifest.json").write_text(json.dumps(
         {"contact": contact["name"], "contact_details": contact, "results": []}))
-    html = (site.generate(tmp_path).index).read_text()
+    html = (site.generate(tmp_path, Sources.shipped()).index).read_text()
     assert "<script>alert" not in html and "javascript:" not in html
     assert "Casa &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Friends" in html
     assert "casa.example.org" in html   # shown as text, not linked
@@ -203,7 +206,8 @@ def test_contact_text_is_escaped(tmp_path):
 def test_every_link_resolves_to_a_file(page, site_dir, base_url):
     refs = page.evaluate("""() => [
         ...[...document.querySelectorAll('a[href], link[href]')].map(e => e.getAttribute('href')),
-        ...[...document.querySelectorAll('img[src], script[src]')].map(e => e.getAttribute('src'))]""")
+        ...[...document.querySelectorAll('img[src], script[src]')]
+            .map(e => e.getAttribute('src'))]""")
     local = [r for r in refs if not r.startswith("#") and not urlsplit(r).scheme]
     assert len(local) >= len(CORE_LOCALES) * 3 + 3   # PDFs, previews, ZIPs, CSS and script
     for ref in local:
@@ -319,7 +323,7 @@ def test_each_handout_shows_paper_pages_size_and_honest_status(page):
         section = page.locator(f"#lang-{TAGS[code]}")
         downloads = section.locator(".download").all_inner_texts()
         assert len(downloads) == 2
-        for text, paper in zip(downloads, ("US Letter", "A4")):
+        for text, paper in zip(downloads, ("US Letter", "A4"), strict=False):
             # the visually hidden end names the language and handout for screen readers
             assert re.fullmatch(rf"{paper}\s+PDF, 1 page, \d+ kB\s*, [\w ()]+, One-page flyer",
                                 text.strip()), text
@@ -327,9 +331,9 @@ def test_each_handout_shows_paper_pages_size_and_honest_status(page):
         if code == "en":
             assert status == "Original English text"
         else:
-            expected = catalogs.load(code).status.label   # the catalog header, not a guess
+            expected = catalogs.load(code, LOCALES).status.label  # the header, not a guess
             assert expected.casefold() in status.casefold()
-            if not catalogs.load(code).status.reviewed:
+            if not catalogs.load(code, LOCALES).status.reviewed:
                 assert "Drafted without a fluent human reviewer." in status
     assert "Sección 287(g)" in page.inner_text("#lang-es .doc-title")
 
@@ -346,7 +350,7 @@ def test_keyboard_reaches_the_language_list_first(page):
 def test_headings_are_in_order(page):
     levels = page.eval_on_selector_all("h1, h2, h3", "els => els.map(e => +e.tagName[1])")
     assert levels[0] == 1 and levels.count(1) == 1
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
 
 
 # -- an organization's edition ----------------------------------------------------------------

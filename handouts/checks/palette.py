@@ -15,8 +15,6 @@ from pathlib import Path
 import tinycss2
 import tinycss2.color3
 
-from .paths import TEMPLATES_DIR
-
 STYLESHEETS = ("handouts.css", "formats.css")
 
 AA_TEXT = 4.5
@@ -55,7 +53,7 @@ def contrast(foreground: str, background: str) -> float:
 
 def read_palette(css_texts: dict[str, str]) -> dict[str, str]:
     """--name: #hex definitions from every stylesheet; a later file may not redefine one."""
-    palette = {}
+    palette: dict[str, str] = {}
     for text in css_texts.values():
         for name, value in _CUSTOM_RE.findall(text):
             palette.setdefault(name, value.lower())
@@ -107,7 +105,7 @@ def palette_problems(css_texts: dict[str, str]) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def check_templates(templates_dir: Path = TEMPLATES_DIR) -> tuple[str, ...]:
+def check_templates(templates_dir: Path) -> tuple[str, ...]:
     """The build's check of the shipped stylesheets (once per process)."""
     texts = {}
     for name in STYLESHEETS:

@@ -8,31 +8,34 @@ last: a reader never gets a page that points at files not written yet.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import jinja2
 import pypdfium2
-from PIL import Image
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.units import format_unit
+from PIL import Image
 
-from markupsafe import escape
-
-from . import catalogs, content, markup, workflow
-from .build import write_if_changed
-from .contact import Contact
-from .locales import SOURCE_LOCALE, LocaleError, LocaleInfo, locale_info
-from .paths import TEMPLATES_DIR
+from .. import content
+from ..catalogs import LocaleError, LocaleInfo, locale_info
+from ..contact import Contact
+from ..files import write_if_changed
+from ..sources import Sources
+from .languages import (
+    TranslationStatus,
+    search_terms,
+    translated_title,
+    translation_statuses,
+)
 
 SITE_DIRNAME = "site"
-SITE_TEMPLATES = TEMPLATES_DIR / "site"
 STATIC_FILES = ("site.css", "filter.js")
 
 #: Previews are drawn at twice their CSS width, so they stay sharp on phone screens.
@@ -43,43 +46,11 @@ THUMB_WEBP_QUALITY = 70
 ZIP_PREFIX = "287g-handouts"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)   # fixed, so the same PDFs always give the same ZIP bytes
 
-#: Names people type that CLDR does not give as the English name (search aid only).
-SEARCH_ALIASES = {
-    "fa": "Farsi",
-    "ht": "Creole Kreyol",
-    "zh_Hans": "Mandarin",
-    "zh_Hant": "Mandarin Cantonese",
-    "my": "Myanmar",
-}
 _SAFE_URL_RE = re.compile(r"^https?://[^\s\"'<>]+$")
 
 
 class SiteError(RuntimeError):
     """The site cannot be generated (no manifest, or a broken one); str() names the file."""
-
-
-@dataclass(frozen=True)
-class TranslationStatus:
-    """What the page says about a translation, honestly: reviewed only when a human signed it."""
-    label: str
-    percent: float
-    reviewed: bool
-    source: bool = False
-    problem: str = ""
-
-    @property
-    def summary(self) -> str:
-        if self.source:
-            return "Original English text"
-        if self.problem:  # the details (file:line) are for the build log, not the public page
-            return "Translation status unknown: its catalog could not be read"
-        if self.percent >= 100:
-            coverage = "Fully translated."
-        elif self.percent <= 0:
-            coverage = "Not translated yet: the handouts are in English."
-        else:  # rounded down: 99.6% is not 100%
-            coverage = f"{int(self.percent)}% translated (the rest is in English)."
-        return f"{coverage} {self.label[:1].upper()}{self.label[1:]}."
 
 
 @dataclass(frozen=True)
@@ -159,56 +130,11 @@ def manifest_contact(manifest: dict) -> Contact | None:
     details = manifest.get("contact_details")
     if not isinstance(details, dict):
         return None
-    known = {f.name: type(f.default) for f in fields(Contact)}
-    values = {k: v for k, v in details.items() if k in known and isinstance(v, known[k])}
-    if not _SAFE_URL_RE.match(values.get("website_url", "")):
-        values.pop("website_url", None)   # a link only to the web, never javascript: or file:
-    return Contact(**values)
-
-
-def translation_statuses() -> dict[str, TranslationStatus]:
-    """Per locale, from workflow.catalog_stats(): counted against messages.pot (a catalog the
-    English has outgrown is not 'fully translated'), review wording from catalogs.ReviewStatus."""
-    try:
-        rows = workflow.catalog_stats()
-    except catalogs.CatalogError:   # no readable template: every language says "unknown"
-        return {}
-    statuses = {}
-    for row in rows:
-        if row["review_status"] == "source":
-            statuses[row["locale"]] = TranslationStatus("original text", 100.0, True, source=True)
-            continue
-        review = catalogs.ReviewStatus(status=row["review_status"] or catalogs.STATUS_UNREVIEWED,
-                                       reviewed_by=row["reviewed_by"],
-                                       reviewed_on=row["reviewed_on"])
-        statuses[row["locale"]] = TranslationStatus(review.label, float(row["percent"]),
-                                                    review.reviewed, problem=row["error"])
-    return statuses
-
-
-def _translated_title(code: str, info: LocaleInfo) -> tuple[str, str]:
-    """The handouts' title in the language, and the lang of what came back (English if missing)."""
-    english = content.TITLE_MSGID
-    try:
-        title = catalogs.load(code).translator().plain(english)
-    except catalogs.CatalogError:
-        return english, "en"
-    title_lang = "en" if title == english and code != SOURCE_LOCALE else info.tag
-    if title_lang != "en" and info.rtl:  # 287(g) and other LTR runs, isolated as in the PDFs
-        title = markup.isolate_ltr(escape(title))
-    return title, title_lang
-
-
-def _search_terms(info: LocaleInfo) -> str:
-    language = info.code.split("_")[0]
-    terms = [info.native_name, info.english_name, info.code, info.tag,
-             SEARCH_ALIASES.get(info.code, "")]
-    try:
-        terms.append(Locale("en").languages.get(language, ""))
-        terms.append(Locale.parse(language).languages.get(language, ""))
-    except (UnknownLocaleError, ValueError):
-        pass
-    return " ".join(dict.fromkeys(t for t in terms if t))
+    contact = Contact.from_values(details)
+    if not _SAFE_URL_RE.match(contact.website_url):
+        # a link only to the web, never javascript: or file:
+        contact = dataclasses.replace(contact, website_url="")
+    return contact
 
 
 def human_size(size: int) -> str:
@@ -299,8 +225,8 @@ def zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(SITE_TEMPLATES),
+def _environment(site_templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(site_templates),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["plural"] = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
@@ -364,23 +290,35 @@ def _add_documents(language: Language, results: list[dict], writer: _Writer
     return members
 
 
-def generate(out_dir: Path) -> SiteSummary:
-    """Write OUT/site/ from what OUT/manifest.json says was built."""
+def manifest_sources(manifest: dict, path: Path) -> Sources:
+    """The folders the build read, as it recorded them (a manifest older than that: error)."""
+    recorded = manifest.get("sources")
+    try:
+        return Sources.from_json(recorded)  # type: ignore[arg-type]
+    except (TypeError, KeyError, AttributeError):
+        raise SiteError(f"{path}: the manifest does not say which templates and catalogs the "
+                        "build read; build again (`python build_pdf.py build`)") from None
+
+
+def generate(out_dir: Path, sources: Sources | None = None) -> SiteSummary:
+    """Write OUT/site/ from what OUT/manifest.json says was built, reading the locales and
+    templates folders the build read (or those of `sources`)."""
     out_dir = Path(out_dir)
     manifest = read_manifest(out_dir)
+    sources = sources or manifest_sources(manifest, out_dir / "manifest.json")
     writer = _Writer(out_dir / SITE_DIRNAME)
     attempted, built = _collect(manifest, out_dir)
     languages, everything = [], []
-    statuses = translation_statuses()
+    statuses = translation_statuses(sources.locales)
     for code in attempted:
         try:
             info = locale_info(code)
         except LocaleError:
             continue
-        title, title_lang = _translated_title(code, info)
+        title, title_lang = translated_title(code, info, sources.locales)
         status = statuses.get(code) or TranslationStatus("not reviewed", 0.0, False,
                                                           problem="no catalog")
-        language = Language(info, status, title, title_lang, _search_terms(info))
+        language = Language(info, status, title, title_lang, search_terms(info))
         members = _add_documents(language, _order(built.get(code, [])), writer)
         language.missing = [handout_label(h)[0] for h in attempted[code]
                             if not any(card.handout == h for card in language.cards)]
@@ -397,12 +335,12 @@ def generate(out_dir: Path) -> SiteSummary:
                                len(everything))
     assets = {}
     for name in STATIC_FILES:
-        data = (SITE_TEMPLATES / name).read_bytes()
+        data = (sources.site_templates / name).read_bytes()
         writer.write(name, data)
         assets[name] = f"{name}?v={hashlib.sha256(data).hexdigest()[:10]}"
 
     contact = manifest_contact(manifest)
-    html = _environment().get_template("index.html").render(
+    html = _environment(sources.site_templates).get_template("index.html").render(
         languages=languages, all_zip=all_zip, assets=assets, contact=contact,
         edition=contact.name if contact else "",
         contact_name=(contact.display_name if contact else str(manifest.get("contact") or "")),

@@ -10,28 +10,32 @@ from __future__ import annotations
 
 import io
 import os
+from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import write_po
-
-from .paths import BABEL_MAPPING, PROJECT_ROOT, TEMPLATES_DIR
 
 PROJECT = "287g-handouts"
 COPYRIGHT = "287(g) handouts contributors"
 COMMENT_TAGS = ("Translators:",)
 
 
-def extract_catalog() -> Catalog:
-    with open(BABEL_MAPPING, encoding="utf-8") as handle:
-        method_map, options_map = parse_mapping_cfg(handle, str(BABEL_MAPPING))
+#: babel.cfg as data, so an installed package extracts without the checkout's file (a test
+#: keeps the two equal).
+METHOD_MAP = [("**.html", "jinja2")]
+OPTIONS_MAP = {"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true",
+                           "newstyle_gettext": "true", "silent": "false"}}
+#: How locations are written in the POT: relative to the repository, as pybabel writes them.
+LOCATION_PREFIX = "templates"
+
+
+def extract_catalog(templates_dir: Path) -> Catalog:
     catalog = Catalog(project=PROJECT, copyright_holder=COPYRIGHT, fuzzy=True)
-    prefix = os.path.relpath(TEMPLATES_DIR, PROJECT_ROOT)
     for filename, lineno, message, comments, context in extract_from_dir(
-            TEMPLATES_DIR, method_map, options_map, comment_tags=COMMENT_TAGS,
+            templates_dir, METHOD_MAP, OPTIONS_MAP, comment_tags=COMMENT_TAGS,
             strip_comment_tags=True):
-        path = os.path.normpath(os.path.join(prefix, filename))
+        path = os.path.normpath(os.path.join(LOCATION_PREFIX, filename))
         catalog.add(message, None, [(path, lineno)], auto_comments=comments, context=context)
     return catalog
 

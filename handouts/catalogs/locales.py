@@ -1,4 +1,4 @@
-"""What a locale code means for layout: its names, direction, script and fonts, all from Babel/CLDR."""
+"""What a locale code means for layout: names, direction, script and fonts, from Babel/CLDR."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from babel.core import get_global
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from . import fonts
+from .. import fonts
 
 SOURCE_LOCALE = "en"
 
 #: Scripts that need taller lines for stacked marks and tall clusters.
-TALL_SCRIPTS = frozenset({"Mymr", "Ethi", "Deva", "Guru", "Beng", "Khmr", "Thai", "Laoo", "Tibt", "Sinh"})
+TALL_SCRIPTS = frozenset({"Mymr", "Ethi", "Deva", "Guru", "Beng", "Khmr", "Thai", "Laoo", "Tibt",
+                          "Sinh"})
 
 
 #: First digit of each decimal numbering system CLDR names as a locale default. Babel formats
@@ -79,7 +80,7 @@ class LocaleInfo:
         return fonts.families_for_script(self.script)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def locale_info(code: str) -> LocaleInfo:
     try:
         loc = Locale.parse(code)

@@ -29,9 +29,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fonts
-from .locales import SOURCE_LOCALE, locale_info
-from .paths import catalog_path
+from .. import fonts
+from ..catalogs import SOURCE_LOCALE, locale_info
+from ..sources import Sources, catalog_path
 
 #: Bump when the meaning of a cached entry changes.
 CACHE_FORMAT = 1
@@ -47,7 +47,8 @@ SYSTEM_LIBRARIES = ("libpango-1.0.so", "libpangoft2-1.0.so", "libharfbuzz.so",
                     "libharfbuzz-subset.so", "libfontconfig.so", "libfreetype.so")
 #: Template folders that no PDF reads (the download page's own templates).
 NOT_PDF_INPUTS = frozenset({"site"})
-PACKAGE_DIR = Path(__file__).resolve().parent
+#: The package root: every module below it, in every sub-package, is an input.
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def _sha(*parts: bytes) -> str:
@@ -75,6 +76,13 @@ def tree_digest(root: Path, pattern: str = "**/*", skip_dirs=frozenset()) -> str
             continue
         parts += [rel.as_posix().encode(), path.read_bytes()]
     return _sha(*parts)
+
+
+@functools.lru_cache(maxsize=1)
+def source_digest() -> str:
+    """This package's Python source, sub-packages included (recursive: a module moved into a
+    sub-package is still an input), asked once per process."""
+    return tree_digest(PACKAGE_DIR, "**/*.py")
 
 
 @functools.lru_cache(maxsize=1)
@@ -152,22 +160,22 @@ class Inputs:
     options: str
 
     @classmethod
-    def gather(cls, options) -> "Inputs":
+    def gather(cls, sources: Sources) -> "Inputs":
         return cls(
-            templates=tree_digest(options.templates_dir, skip_dirs=NOT_PDF_INPUTS),
-            source=tree_digest(PACKAGE_DIR, "*.py"),
+            templates=tree_digest(sources.templates, skip_dirs=NOT_PDF_INPUTS),
+            source=source_digest(),
             packages=json.dumps([package_versions(), system_libraries()], sort_keys=True),
-            contact=json.dumps(dataclasses.asdict(options.contact), sort_keys=True),
-            options=json.dumps({"print_shop": options.print_shop, "strict": options.strict}),
+            contact=json.dumps(dataclasses.asdict(sources.contact), sort_keys=True),
+            options=json.dumps({"print_shop": sources.print_shop, "strict": sources.strict}),
         )
 
 
 class Keys:
     """Cache keys for the jobs of one build; per-locale parts are computed once."""
 
-    def __init__(self, options):
-        self.options = options
-        self.inputs = Inputs.gather(options)
+    def __init__(self, sources: Sources):
+        self.sources = sources
+        self.inputs = Inputs.gather(sources)
         self._locale_parts: dict[str, str] = {}
 
     def _locale_part(self, code: str) -> str:
@@ -175,7 +183,7 @@ class Keys:
             if code == SOURCE_LOCALE:
                 catalog = "source"
             else:
-                catalog = _file_digest(catalog_path(code, self.options.locales_dir))
+                catalog = _file_digest(catalog_path(self.sources.locales, code))
             try:
                 script_fonts = font_fingerprint(locale_info(code).script)
             except ValueError as exc:  # unknown locale: the build reports it
@@ -185,7 +193,8 @@ class Keys:
 
     def key(self, job, handout, paper) -> str:
         describe = lambda value: json.dumps(  # noqa: E731
-            dataclasses.asdict(value) if dataclasses.is_dataclass(value) else repr(value),
+            dataclasses.asdict(value)
+            if dataclasses.is_dataclass(value) and not isinstance(value, type) else repr(value),
             sort_keys=True, default=str)
         return _sha(f"format {CACHE_FORMAT}".encode(),
                     *(part.encode() for part in dataclasses.astuple(self.inputs)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .content import Paper
+from ..content import Paper
 
 PT_PER_IN = 72.0
 PT_PER_MM = 72.0 / 25.4
@@ -119,7 +119,7 @@ class TriFold:
         """Each panel's rectangle on the page, by role (flap, back, cover, inside-1, ...)."""
         roles = self.ROLES[side][::-1] if rtl else self.ROLES[side]
         rects, x = {}, 0.0
-        for role, width in zip(roles, self.widths(side, rtl)):
+        for role, width in zip(roles, self.widths(side, rtl), strict=False):
             rects[role] = Rect(x, 0.0, width, self.sheet_height)
             x += width
         return rects

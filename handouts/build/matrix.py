@@ -11,19 +11,17 @@ import json
 import multiprocessing
 import os
 import sys
-import tempfile
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import cache, catalogs, content, palette
-from .catalogs import CatalogError
-from .contact import Contact
-from .fonts import FontError
-from .locales import LocaleError, locale_info
-from .paths import LOCALES_DIR, TEMPLATES_DIR, catalog_path
-
+from .. import content
+from ..catalogs import CatalogError, LocaleError, locale_info
+from ..catalogs import load as load_catalog
+from ..files import write_atomically, write_if_changed
+from ..sources import Sources, catalog_path
+from . import cache
 
 @dataclass(frozen=True)
 class Job:
@@ -47,6 +45,8 @@ class JobResult:
     problems: list[str] = field(default_factory=list)
     #: Taken from the cache (its inputs have not changed), not laid out again.
     reused: bool = False
+    #: Layouts the fit loop made (0 when reused): what fitting cost.
+    layouts: int = 0
 
     @property
     def label(self) -> str:
@@ -55,54 +55,24 @@ class JobResult:
 
 @dataclass(frozen=True)
 class BuildOptions:
+    """One build: what it is made from (sources) and where it goes."""
+    sources: Sources
     out_dir: Path
-    contact: Contact
-    strict: bool = False
-    print_shop: bool = False
     #: Rebuild every job even when the cache holds its result.
     force: bool = False
-    locales_dir: Path = LOCALES_DIR
-    templates_dir: Path = TEMPLATES_DIR
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """write_atomically unless the file already holds exactly these bytes (a no-op build)."""
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    write_atomically(path, data)
-    return True
 
 
 @functools.lru_cache(maxsize=2)
-def renderer(templates_dir: Path = TEMPLATES_DIR):
+def renderer(templates_dir: Path):
     """One per process: its fonts and stylesheet are reused by every document."""
-    from .render import Renderer  # WeasyPrint loads only where documents are laid out
+    from ..render import Renderer  # WeasyPrint loads only where documents are laid out
     return Renderer(templates_dir)
 
 
-def _catalog(code: str, locales_dir: Path = LOCALES_DIR):
+def _catalog(code: str, locales_dir: Path):
     """The parsed catalog, parsed again only when its file changes (long-lived processes)."""
     try:
-        stat = os.stat(catalog_path(code, locales_dir))
+        stat = os.stat(catalog_path(locales_dir, code))
         stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
     except OSError:
         stamp = None
@@ -111,50 +81,38 @@ def _catalog(code: str, locales_dir: Path = LOCALES_DIR):
 
 @functools.lru_cache(maxsize=8)  # jobs come locale by locale: a few catalogs are enough
 def _parsed_catalog(code: str, locales_dir: Path, stamp):
-    return catalogs.load(code, locales_dir)
+    return load_catalog(code, locales_dir)
 
 
 def render_job(job: Job, options: BuildOptions,
                first_scale: int = 0) -> tuple[JobResult, bytes | None]:
-    """Lay out and check one document; the PDF is returned, not written (the caller writes).
+    """Make and check one document (pipeline.make); the PDF is returned, not written.
 
-    first_scale is where the fit loop starts looking (a hint; the result does not depend on
-    it). Failures that follow from the inputs come back as problems; anything else raises.
+    first_scale is where the fit loop starts looking (a hint; the result does not depend
+    on it). Failures that follow from the inputs come back as problems; anything else raises.
     """
-    from . import checks
-    from .render import TYPE_SCALES, FitError
+    from ..render import Document
+    from .pipeline import make
 
     result = JobResult(job)
+    sources = options.sources
     try:
-        catalog = _catalog(job.locale, options.locales_dir)
-        handout = content.HANDOUTS[job.handout]
-        paper = content.PAPERS[job.paper]
-        rendered = renderer(options.templates_dir).render(
-            handout, catalog, paper, options.contact, print_shop=options.print_shop,
-            first_scale=first_scale)
-    except (CatalogError, FitError, FontError, LocaleError) as exc:
+        catalog = _catalog(job.locale, sources.locales)
+    except (CatalogError, LocaleError) as exc:
         result.problems.append(str(exc))
-        if isinstance(exc, FitError):  # next time, start the fit loop where it ended
-            result.scale = TYPE_SCALES[-1]
         return result, None
-    result.pages, result.scale = rendered.pages, rendered.scale
-    result.fallbacks = len(rendered.fallbacks)
-    result.problems += [f"catalog: {issue}" for issue in catalog.issues
-                        if issue.severity == "error"]
-    result.problems += palette.check_templates(options.templates_dir)
-    result.problems += checks.check_pdf(
-        rendered.pdf, pages=handout.pages, lang=catalog.locale.tag, title=rendered.title,
-        font_families=rendered.fonts, missing_glyphs=rendered.missing_glyphs,
-        bleed_pt=paper.bleed_pt if options.print_shop else 0.0)
-    if rendered.refused_urls:
-        result.problems.append("refused to load: " + ", ".join(rendered.refused_urls))
-    if options.strict and rendered.fallbacks:
-        result.problems.append(f"--strict: {len(rendered.fallbacks)} message(s) fell back to "
-                               f"English, e.g. {sorted(rendered.fallbacks)[0][:60]!r}")
-    if result.problems:
+    document = Document(content.HANDOUTS[job.handout], catalog, content.PAPERS[job.paper],
+                        sources.contact, print_shop=sources.print_shop)
+    checked = make(document, renderer(sources.templates), sources, first_scale)
+    result.scale, result.problems = checked.scale, checked.problems
+    result.layouts = len(checked.tried)
+    if checked.fitted is None:
         return result, None
-    result.ok, result.bytes = True, len(rendered.pdf)
-    return result, rendered.pdf
+    result.pages, result.fallbacks = checked.fitted.pages, len(checked.fitted.fallbacks)
+    if not checked.ok:
+        return result, None
+    result.ok, result.bytes = True, len(checked.fitted.pdf)
+    return result, checked.fitted.pdf
 
 
 def run_job(job: Job, options: BuildOptions) -> JobResult:
@@ -194,7 +152,7 @@ def run(jobs: list[Job], options: BuildOptions, progress=None,
     process dies, never loses the others' results.
     """
     store = cache.Cache.for_output(options.out_dir)
-    keys = cache.Keys(options)
+    keys = cache.Keys(options.sources)
     job_keys = [keys.key(job, content.HANDOUTS.get(job.handout), content.PAPERS.get(job.paper))
                 for job in jobs]
     results: list[JobResult | None] = [None] * len(jobs)
@@ -234,8 +192,8 @@ def run(jobs: list[Job], options: BuildOptions, progress=None,
         results[index] = result
         if progress:
             progress(result)
-    write_manifest(results, options)
-    return results
+    write_manifest([r for r in results if r is not None], options)
+    return [r for r in results if r is not None]
 
 
 def _reuse(job: Job, key: str, store: cache.Cache, options: BuildOptions) -> JobResult | None:
@@ -288,9 +246,11 @@ def _render_all(pending: list[int], jobs: list[Job], options: BuildOptions, firs
 def _render_on_pool(queue: list[int], jobs, options, first_scale, workers: int):
     """Run jobs on one pool, handing them out one at a time as workers free up, so each starts
     with the freshest fit-loop hint. Returns (jobs lost to a dead worker, jobs not started)."""
-    queue, running, broken = list(queue), {}, []
+    queue = list(queue)
+    running: dict = {}
+    broken: list[int] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
-                             initializer=_start_worker, initargs=(options.templates_dir,)) as pool:
+                             initializer=_start_worker, initargs=(options.sources.templates,)) as pool:
         while running or (queue and not broken):
             while queue and len(running) < workers and not broken:
                 index = queue.pop(0)
@@ -334,14 +294,16 @@ def _start_worker(templates_dir: Path) -> None:
 
 
 def write_manifest(results: list[JobResult], options: BuildOptions) -> None:
-    """dist/manifest.json: what was built, for the download page and for people."""
+    """OUT/manifest.json: what was built and from what, for the download page and people."""
     entries = []
     for r in results:
         entry = {**asdict(r.job), "ok": r.ok, "pages": r.pages, "bytes": r.bytes,
                  "fallbacks": r.fallbacks, "problems": r.problems,
                  "file": os.path.relpath(r.path, options.out_dir) if r.path else ""}
         entries.append(entry)
-    data = json.dumps({"contact": options.contact.display_name,
-                       "contact_details": asdict(options.contact), "results": entries},
+    sources = options.sources
+    data = json.dumps({"contact": sources.contact.display_name,
+                       "contact_details": asdict(sources.contact),
+                       "sources": sources.to_json(), "results": entries},
                       ensure_ascii=False, indent=1).encode()
     write_if_changed(options.out_dir / "manifest.json", data)

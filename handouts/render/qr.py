@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import segno
 from markupsafe import Markup, escape
 
-from .contact import Contact
+from ..contact import Contact
 
 #: Error correction M survives a smudge or a fold across the code; L is too fragile on paper.
 ERROR_LEVEL = "m"
@@ -41,7 +41,7 @@ def make(target: str) -> QrCode:
                           omitsize=True, svgclass="qr-code", lineclass=None)
     svg = svg.replace(">", f' role="img"><title>{escape(caption)}</title>', 1)
     return QrCode(target=target, caption=caption, svg=Markup(svg),
-                  modules=code.symbol_size(border=0)[0])
+                  modules=int(code.symbol_size(border=0)[0]))
 
 
 def for_contact(contact: Contact) -> QrCode | None:

@@ -14,7 +14,13 @@ HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
 
+class _Server(ThreadingHTTPServer):
+    verbose = False
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
+    server: _Server
+
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
                       ".webp": "image/webp", ".js": "text/javascript", ".zip": "application/zip"}
 
@@ -24,21 +30,21 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 def make_server(site_dir: Path, port: int = DEFAULT_PORT, *, verbose: bool = False
-                ) -> ThreadingHTTPServer:
+                ) -> _Server:
     """A server for site_dir on 127.0.0.1:port (0 picks a free port); call serve_forever()."""
     site_dir = Path(site_dir)
     if not (site_dir / "index.html").is_file():
         raise FileNotFoundError(f"{site_dir / 'index.html'}: no site to serve; build it first "
                                 "(`python build_pdf.py site` or the default build)")
     handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = ThreadingHTTPServer((HOST, port), handler)
+    server = _Server((HOST, port), handler)
     server.verbose = verbose
     return server
 
 
 def url(server: ThreadingHTTPServer) -> str:
     host, port = server.server_address[:2]
-    return f"http://{host}:{port}/"
+    return f"http://{host!s}:{port}/"
 
 
 def serve(site_dir: Path, port: int = DEFAULT_PORT) -> None:

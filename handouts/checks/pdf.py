@@ -8,10 +8,12 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from collections.abc import Sequence
+from typing import Any
 
 from pypdf import PdfReader
 
-from . import fonts
+from .. import fonts
 
 _SPACE_RE = re.compile(r"[\s\u00ad\u2010\u200b-\u200f\u2066-\u2069-]+")
 
@@ -91,17 +93,17 @@ def print_box_problems(reader: PdfReader, bleed_pt: float = 0.0) -> list[str]:
 
 
 def check_pdf(data: bytes, *, pages: int, lang: str, title: str, font_families: list[str],
-              missing_glyphs: list[str] = (), bleed_pt: float = 0.0) -> list[str]:
+              missing_glyphs: Sequence[str] = (), bleed_pt: float = 0.0) -> list[str]:
     problems = []
     reader = PdfReader(io.BytesIO(data))
     if len(reader.pages) != pages:
         problems.append(f"has {len(reader.pages)} pages; its budget is {pages}")
     if missing_glyphs:
         problems.append("missing glyphs (tofu) for " + ", ".join(missing_glyphs))
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]  # pypdf types dictionaries loosely
     if str(root.get("/Lang", "")) != lang:
         problems.append(f"/Lang is {str(root.get('/Lang', ''))!r}, expected {lang!r}")
-    info_title = str((reader.metadata or {}).get("/Title", ""))
+    info_title = str(reader.metadata.get("/Title", "")) if reader.metadata else ""
     if info_title != title:
         problems.append(f"/Title is {info_title!r}, expected {title!r}")
     if "/StructTreeRoot" not in root or not (root.get("/MarkInfo") or {}).get("/Marked"):

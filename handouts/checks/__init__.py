@@ -1,0 +1,10 @@
+"""Stage 3, checks: what every PDF must pass before the build writes it.
+
+Each check returns human-readable problems; an empty list means the PDF is good. Imports the
+render and catalogs stages and the shared modules, never build, site or cli.
+"""
+
+from .palette import check_templates
+from .pdf import check_pdf, pdf_text, pdfium_text, title_in_text
+
+__all__ = ["check_pdf", "check_templates", "pdf_text", "pdfium_text", "title_in_text"]

@@ -1,0 +1,77 @@
+"""The README documents what the code has: every command and option, every module."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from handouts.cli.parser import make_parser
+from tests.conftest import PROJECT
+
+README = (PROJECT / "README.md").read_text(encoding="utf-8")
+
+
+def _between(start: str, end: str) -> str:
+    return README[README.index(start):README.index(end)]
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+
+
+def _options(parser: argparse.ArgumentParser) -> set[str]:
+    return {o for a in parser._actions for o in a.option_strings
+            if o.startswith("--") and o != "--help"}
+
+
+def parser_commands() -> dict[str, set[str]]:
+    """'build' -> its options, ..., 'catalog check' -> its options."""
+    found = {}
+    for name, sub in _subparsers(make_parser()).choices.items():
+        if name == "catalog":
+            for action, parser in _subparsers(sub).choices.items():
+                found[f"catalog {action}"] = _options(parser)
+        else:
+            found[name] = _options(sub)
+    return found
+
+
+def readme_commands() -> dict[str, set[str]]:
+    table = _between("<!-- commands:start", "<!-- commands:end")
+    found = {}
+    for row in re.findall(r"^\| `([a-z ]+)` \|[^|]*\|([^|]*)\|$", table, re.MULTILINE):
+        found[row[0]] = set(re.findall(r"`(--[a-z-]+)`", row[1]))
+    return found
+
+
+def test_readme_lists_every_command_and_option_of_the_parser():
+    assert readme_commands() == parser_commands()
+
+
+def test_readme_lists_every_module_of_the_package():
+    block = _between("<!-- modules:start", "<!-- modules:end")
+    listed, folder = set(), ""
+    for line in block.splitlines():
+        if match := re.match(r"^  (\w+)/\s", line):
+            folder = match[1] + "/"
+        elif match := re.match(r"^    (\w+\.py)\s", line):
+            listed.add(folder + match[1])
+        elif match := re.match(r"^  (\w+\.py)\s", line):
+            listed.add(match[1])
+            folder = ""
+    package = PROJECT / "handouts"
+    actual = {p.relative_to(package).as_posix() for p in package.rglob("*.py")
+              if "__pycache__" not in p.parts and not p.name.startswith("__")}
+    assert listed == actual
+
+
+def test_babel_cfg_and_the_built_in_mapping_agree():
+    """pybabel users read babel.cfg; the package extracts with the same mapping as data."""
+    from babel.messages.frontend import parse_mapping_cfg
+
+    from handouts.catalogs import extract
+
+    with open(PROJECT / "babel.cfg", encoding="utf-8") as handle:
+        methods, options = parse_mapping_cfg(handle)
+    assert methods == extract.METHOD_MAP
+    assert options == extract.OPTIONS_MAP
