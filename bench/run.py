@@ -159,7 +159,8 @@ def built_results(out: Path) -> list[matrix.JobResult]:
         results.append(matrix.JobResult(
             job, path=str(out / entry["file"]) if entry["file"] else "", ok=entry["ok"],
             pages=entry["pages"], bytes=entry["bytes"], scale=store.last_scale(job) or 0,
-            fallbacks=entry["fallbacks"], problems=entry["problems"]))
+            fallbacks=entry["fallbacks"], problems=entry["problems"],
+            tried=list(entry.get("tried") or [])))
     return results
 
 
@@ -647,42 +648,6 @@ def where_time_goes(jobs: list[matrix.Job], out: Path) -> dict[str, float]:
 
 
 def fit_trials(results: list[matrix.JobResult]) -> dict[matrix.Job, list[int]]:
-    """The type scales the serial build's fit loop laid out, replayed from the scales it chose.
-
-    Mirrors matrix.run and Renderer.fit: papers one after another, each document's search
-    starting at the scale its other paper ended on (a cold build has no cache to start from);
-    a scale fits when it is at or past the chosen one (none does for a fit failure).
-    """
-    from handouts.render import TYPE_SCALES
-
-    papers = list(dict.fromkeys(r.job.paper for r in results))
-    ended: dict[tuple[str, str], int] = {}
-    trials = {}
-    for r in sorted(results, key=lambda r: papers.index(r.job.paper)):
-        fit_failed = not r.ok and not r.pages and r.scale == TYPE_SCALES[-1]
-        if not (r.ok or r.pages or fit_failed):
-            continue  # never laid out (a broken catalog, a missing font)
-        chosen = len(TYPE_SCALES) if fit_failed else TYPE_SCALES.index(r.scale)
-        index = ended.get((r.job.locale, r.job.handout), 0)
-        tried = [index]
-        if index >= chosen:      # fits: walk towards larger type while it still fits
-            while index > 0:
-                tried.append(index - 1)
-                if index - 1 < chosen:
-                    break
-                index -= 1
-        else:                    # does not fit: walk towards smaller type until it does
-            for candidate in range(index + 1, len(TYPE_SCALES)):
-                tried.append(candidate)
-                if candidate >= chosen:
-                    break
-        # the written document last, as the build writes it after the search
-        tried.sort(key=lambda i: i == chosen)
-        trials[r.job] = [TYPE_SCALES[i] for i in tried]
-        if r.ok or r.scale:
-            ended[(r.job.locale, r.job.handout)] = r.scale
-    return trials
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    """The type scales each document's fit loop laid out, as the pipeline recorded them
+    (manifest.json "tried"): nothing is replayed here."""
+    return {r.job: list(r.tried) for r in results if r.tried}

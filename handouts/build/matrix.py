@@ -45,8 +45,8 @@ class JobResult:
     problems: list[str] = field(default_factory=list)
     #: Taken from the cache (its inputs have not changed), not laid out again.
     reused: bool = False
-    #: Layouts the fit loop made (0 when reused): what fitting cost.
-    layouts: int = 0
+    #: The type scales the fit loop laid out, in order ([] when reused): what fitting cost.
+    tried: list[int] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -105,7 +105,7 @@ def render_job(job: Job, options: BuildOptions,
                         sources.contact, print_shop=sources.print_shop)
     checked = make(document, renderer(sources.templates), sources, first_scale)
     result.scale, result.problems = checked.scale, checked.problems
-    result.layouts = len(checked.tried)
+    result.tried = [attempt.scale for attempt in checked.tried]
     if checked.fitted is None:
         return result, None
     result.pages, result.fallbacks = checked.fitted.pages, len(checked.fitted.fallbacks)
@@ -298,7 +298,7 @@ def write_manifest(results: list[JobResult], options: BuildOptions) -> None:
     entries = []
     for r in results:
         entry = {**asdict(r.job), "ok": r.ok, "pages": r.pages, "bytes": r.bytes,
-                 "fallbacks": r.fallbacks, "problems": r.problems,
+                 "fallbacks": r.fallbacks, "problems": r.problems, "tried": r.tried,
                  "file": os.path.relpath(r.path, options.out_dir) if r.path else ""}
         entries.append(entry)
     sources = options.sources
