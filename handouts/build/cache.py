@@ -213,6 +213,8 @@ class Entry:
     fallbacks: int = 0
     problems: list[str] = dataclasses.field(default_factory=list)
     sha256: str = ""
+    #: The type scales the fit loop laid out when this result was made.
+    tried: list[int] = dataclasses.field(default_factory=list)
 
 
 class Cache:

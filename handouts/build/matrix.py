@@ -23,6 +23,7 @@ from ..files import write_atomically, write_if_changed
 from ..sources import Sources, catalog_path
 from . import cache
 
+
 @dataclass(frozen=True)
 class Job:
     handout: str
@@ -45,7 +46,8 @@ class JobResult:
     problems: list[str] = field(default_factory=list)
     #: Taken from the cache (its inputs have not changed), not laid out again.
     reused: bool = False
-    #: The type scales the fit loop laid out, in order ([] when reused): what fitting cost.
+    #: The type scales the fit loop laid out, in order, when the PDF was made (a reused
+    #: result keeps them from the cache): what fitting cost.
     tried: list[int] = field(default_factory=list)
 
     @property
@@ -157,7 +159,7 @@ def run(jobs: list[Job], options: BuildOptions, progress=None,
                 for job in jobs]
     results: list[JobResult | None] = [None] * len(jobs)
     pending = []
-    for index, (job, key) in enumerate(zip(jobs, job_keys)):
+    for index, (job, key) in enumerate(zip(jobs, job_keys, strict=True)):
         results[index] = None if options.force else _reuse(job, key, store, options)
         if results[index] is None:
             pending.append(index)
@@ -187,7 +189,8 @@ def run(jobs: list[Job], options: BuildOptions, progress=None,
             result.path = str(path)
         if cacheable:
             store.put(job, cache.Entry(key, result.ok, result.pages, result.bytes, result.scale,
-                                       result.fallbacks, list(result.problems)),
+                                       result.fallbacks, list(result.problems),
+                                       tried=list(result.tried)),
                       pdf, write_atomically, output=path if pdf is not None else None)
         results[index] = result
         if progress:
@@ -202,7 +205,8 @@ def _reuse(job: Job, key: str, store: cache.Cache, options: BuildOptions) -> Job
     if entry is None:
         return None
     result = JobResult(job, ok=entry.ok, pages=entry.pages, bytes=entry.bytes, scale=entry.scale,
-                       fallbacks=entry.fallbacks, problems=list(entry.problems), reused=True)
+                       fallbacks=entry.fallbacks, problems=list(entry.problems), reused=True,
+                       tried=list(entry.tried))
     if entry.ok:
         path = job.output(options.out_dir)
         if not cache.output_matches(path, entry):
@@ -250,7 +254,8 @@ def _render_on_pool(queue: list[int], jobs, options, first_scale, workers: int):
     running: dict = {}
     broken: list[int] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
-                             initializer=_start_worker, initargs=(options.sources.templates,)) as pool:
+                             initializer=_start_worker,
+                             initargs=(options.sources.templates,)) as pool:
         while running or (queue and not broken):
             while queue and len(running) < workers and not broken:
                 index = queue.pop(0)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
-from ..files import write_atomically
 from ..catalogs import locale_info
+from ..files import write_atomically
 
 TILE_WIDTH = 420
 COLUMNS = 5
