@@ -35,11 +35,6 @@ class Checked:
         return self.fitted is not None and not self.problems
 
     @property
-    def pdf(self) -> bytes | None:
-        """The PDF, only when it may be published."""
-        return self.fitted.pdf if self.ok and self.fitted else None
-
-    @property
     def tried(self) -> list[Attempt]:
         if self.fitted is not None:
             return self.fitted.tried

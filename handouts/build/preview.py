@@ -20,19 +20,12 @@ from .. import content
 from ..catalogs import ERROR, LocaleCatalog
 from ..catalogs import load as load_catalog
 from ..catalogs.workflow import WorkflowError
-from ..files import write_atomically
+from ..files import write_if_changed
 from ..render import TYPE_SCALES, Document
 from ..sources import Sources
 from . import cache
 from .matrix import renderer as shared_renderer
 from .pipeline import make
-
-
-def _write(path: Path, data: bytes) -> bool:
-    if path.exists() and path.read_bytes() == data:
-        return False
-    write_atomically(path, data)
-    return True
 
 
 @dataclass
@@ -127,7 +120,7 @@ def preview(code: str, sources: Sources, out_dir: Path, *, paper: str = "letter"
                 _remove_outputs(folder, stem)
                 state.pop(stem, None)
                 target = folder / f"{overflow_stem}.pdf"
-                _write(target, data)
+                write_if_changed(target, data)
                 result.pdfs.append(target)
                 if png:
                     result.pngs += write_png_pages(data, target, dpi)
@@ -141,14 +134,14 @@ def preview(code: str, sources: Sources, out_dir: Path, *, paper: str = "letter"
             result.problems += problems
             result.fallbacks |= fitted.fallbacks
             _remove_outputs(folder, overflow_stem)
-            _write(target, data)
+            write_if_changed(target, data)
             state[stem] = {"key": _preview_key(common, loaded, handout, paper, fitted.messages),
                            "messages": sorted(fitted.messages), "problems": problems,
                            "scale": fitted.scale, "fallbacks": sorted(fitted.fallbacks)}
         result.pdfs.append(target)
         if png:
             result.pngs += write_png_pages(data, target, dpi)
-    _write(state_path, json.dumps(state, ensure_ascii=False, indent=1).encode())
+    write_if_changed(state_path, json.dumps(state, ensure_ascii=False, indent=1).encode())
     result.seconds = time.perf_counter() - started
     return result
 
@@ -168,7 +161,7 @@ def write_png_pages(pdf: bytes, pdf_path: Path, dpi: int = 100) -> list[Path]:
                 continue
             buffer = io.BytesIO()
             document[index].render(scale=dpi / 72).to_pil().save(buffer, format="PNG")
-            _write(target, buffer.getvalue())
+            write_if_changed(target, buffer.getvalue())
             written.append(target)
     finally:
         document.close()

@@ -14,7 +14,7 @@ from babel.messages.catalog import Catalog
 
 from ..sources import catalog_path
 from . import rules
-from .glossary import Glossary, load_locale_glossary
+from .glossary import Glossary, load_glossary, load_locale_glossary
 from .locales import SOURCE_LOCALE, LocaleError, LocaleInfo, locale_info
 from .po import (
     ERROR,
@@ -103,8 +103,6 @@ def check_catalog(code: str, locales_dir: Path, *, template: Catalog | None = No
 
 def check_catalogs(codes: list[str], locales_dir: Path) -> dict[str, list[CatalogIssue]]:
     """Findings per locale; the template and glossary are read once, problems with them too."""
-    from .glossary import load_glossary
-
     pot_path, glossary_path = locales_dir / "messages.pot", locales_dir / "glossary.toml"
     shared: list[CatalogIssue] = []
     template = glossary = None

@@ -18,7 +18,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
 from .. import __version__
-from ..files import write_atomically
+from ..files import write_if_changed
 from ..sources import catalog_path
 from . import extract
 from .catalog import available_locales
@@ -48,14 +48,6 @@ class WorkflowError(Exception):
     """A command that cannot do what was asked; str() says what to do instead."""
 
 
-def _write(path: Path, data: bytes) -> bool:
-    """Atomically, and only when the bytes differ, so a no-op leaves files (and mtimes) alone."""
-    if path.exists() and path.read_bytes() == data:
-        return False
-    write_atomically(path, data)
-    return True
-
-
 def _pot(locales_dir: Path) -> Path:
     return locales_dir / "messages.pot"
 
@@ -80,7 +72,7 @@ def extract_pot(templates_dir: Path, pot_path: Path, *, write: bool = True) -> E
     old = pot_path.read_bytes() if pot_path.exists() else b""
     changed = extract.without_header_dates(old) != extract.without_header_dates(data)
     if changed and write:
-        _write(pot_path, data)
+        write_if_changed(pot_path, data)
     return ExtractResult(pot_path, sum(1 for m in template if m.id), changed)
 
 
@@ -104,13 +96,13 @@ def init_locale(code: str, locales_dir: Path, *, pot_path: Path | None = None,
     review = locales_dir / code / "REVIEW.md"
     created = []
     if not path.exists():
-        _write(path, new_catalog_bytes(code, pot_path or _pot(locales_dir), now))
+        write_if_changed(path, new_catalog_bytes(code, pot_path or _pot(locales_dir), now))
         created.append(path)
     if glossary_path.exists() and not local_glossary.exists():
-        _write(local_glossary, glossary_stub(code, load_glossary(glossary_path)))
+        write_if_changed(local_glossary, glossary_stub(code, load_glossary(glossary_path)))
         created.append(local_glossary)
     if not review.exists():
-        _write(review, REVIEW_STUB.format(english=info.english_name, code=code).encode())
+        write_if_changed(review, REVIEW_STUB.format(english=info.english_name, code=code).encode())
         created.append(review)
     if not created:
         raise WorkflowError(f"{shown_path(path)} already exists; to bring it up to "
@@ -252,7 +244,7 @@ def update_catalogs(codes: list[str] | None, locales_dir: Path, *,
         if problem := po_syntax_problem(data.decode("utf-8")):  # never write junk
             result.error = f"Babel produced an unreadable catalog (line {problem[0]}: {problem[1]})"
         elif result.changed and write:
-            _write(path, data)
+            write_if_changed(path, data)
     return results
 
 

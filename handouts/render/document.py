@@ -17,7 +17,3 @@ class Document:
     paper: Paper
     contact: Contact
     print_shop: bool = False
-
-    @property
-    def label(self) -> str:
-        return f"{self.catalog.locale.code}/{self.handout.name}-{self.paper.name}"
