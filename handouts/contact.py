@@ -121,95 +121,140 @@ def _key_lines(text: str) -> dict[str, int]:
     return lines
 
 
-def _located(source: str, problems: list[str], lines: dict[str, int], unknown: list) -> str:
+def _located(source: str, problems: list[Problem], lines: dict[str, int]) -> str:
     """'FILE:LINE: first problem; second problem (line N)': one line, the first one linkable."""
-    def line_of(problem: str) -> int:
-        key = unknown[0] if problem.startswith("unknown key") else problem.split(" ", 1)[0]
-        return lines.get(key, 0)
-
-    numbers = [line_of(p) for p in problems]
+    numbers = [lines.get(p.key, 0) for p in problems]
     head = f"{source}:{numbers[0]}: " if numbers[0] else f"{source}: "
-    return head + "; ".join(p + (f" (line {n})" if n and i else "")
-                            for i, (p, n) in enumerate(zip(problems, numbers, strict=False)))
+    return head + "; ".join(p.message + (f" (line {n})" if n and i else "")
+                            for i, (p, n) in enumerate(zip(problems, numbers, strict=True)))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one key (for a form: shown beside that key's field)."""
+    key: str
+    message: str
 
 
 def parse_contact(raw: dict, source: str = "contact",
                   lines: dict[str, int] | None = None) -> Contact:
     """Validate a contact mapping; every problem found is reported at once (on one line)."""
-    problems = []
+    contact, problems = validate_contact(raw)
+    if problems or contact is None:
+        raise ContactError(_located(source, problems, lines or {}))
+    return contact
+
+
+def validate_contact(raw: dict) -> tuple[Contact | None, list[Problem]]:
+    """The contact, or every problem with its key: per-key rules first, then across keys."""
+    problems: list[Problem] = []
     unknown = sorted(set(raw) - set(_SETTABLE))
     if unknown:
         shown = ", ".join(k if re.fullmatch(r"[\w-]{1,40}", k) else repr(k[:40])
                           for k in unknown[:5]) + (f" and {len(unknown) - 5} more"
                                                    if len(unknown) > 5 else "")
-        problems.append(f"unknown key{'s' if len(unknown) > 1 else ''} {shown} "
-                        f"(allowed: {', '.join(_SETTABLE)})")
+        problems.append(Problem(unknown[0], f"unknown key{'s' if len(unknown) > 1 else ''} "
+                                f"{shown} (allowed: {', '.join(_SETTABLE)})"))
     values = {}
     for key, kind in _SETTABLE.items():
         if key not in raw:
             continue
         value = raw[key]
         if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-            problems.append(f"{key} must be {'a number' if kind is int else kind.__name__}, "
-                            f"not {type(value).__name__}")
+            problems.append(Problem(key, f"{key} must be "
+                                    f"{'a number' if kind is int else kind.__name__}, "
+                                    f"not {type(value).__name__}"))
             continue
         if isinstance(value, str):
             value = " ".join(value.split())
-            if len(value) > MAX_VALUE_CHARS:
-                problems.append(f"{key} is {len(value)} characters; the limit is {MAX_VALUE_CHARS}")
-                continue
-            if _CONTROL_RE.search(value):
-                problems.append(f"{key} contains control or bidi-override characters")
-                continue
-            if not_text := markup.plain_text_problems(value):
-                problems.append(f"{key} {not_text[0]}")
+            if message := _text_problem(key, value):
+                problems.append(Problem(key, message))
                 continue
         values[key] = value
     region = values.get("region", "US").upper()
     values["region"] = region
-
-    for key in ("phone", "whatsapp"):
-        if values.get(key):
-            try:
-                number = phonenumbers.parse(values[key], region)
-            except phonenumbers.NumberParseException as exc:
-                problems.append(f"{key} {values[key]!r} is not a phone number ({exc})")
-                continue
-            if not phonenumbers.is_valid_number(number):
-                problems.append(f"{key} {values[key]!r} is not a valid phone number for "
-                                f"region {region} (add a +country code if it is abroad)")
-                continue
-            national = phonenumbers.region_code_for_number(number) == region
-            style = (phonenumbers.PhoneNumberFormat.NATIONAL if national
-                     else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-            values[key] = phonenumbers.format_number(number, style)
-            values[key + "_e164"] = phonenumbers.format_number(
-                number, phonenumbers.PhoneNumberFormat.E164)
-    if values.get("email") and not _EMAIL_RE.match(values["email"]):
-        problems.append(f"email {values['email']!r} is not an email address")
-    if values.get("website"):
-        site = values["website"]
-        if not _WEBSITE_RE.match(site):
-            problems.append(f"website {site!r} is not a web address (example: example.org/help)")
-        else:
-            values["website"] = re.sub(r"^https?://", "", site).rstrip("/")
-            values["website_url"] = site if re.match(r"^https?://", site) else "https://" + site
-    minutes = values.get("consultation_minutes", 0)
-    if not 0 <= minutes <= 600:
-        problems.append("consultation_minutes must be between 0 and 600")
-    if values.get("qr", "website") not in QR_TARGETS:
-        problems.append(f"qr must be one of {', '.join(QR_TARGETS)}")
-    if values.get("download_url"):
-        url = values["download_url"]
-        if not re.match(r"^https?://", url) or not _WEBSITE_RE.match(url):
-            problems.append(f"download_url {url!r} is not a web address starting with "
-                            "https:// (example: https://example.org/287g/handouts)")
-    for target, needs in (("download", "download_url"), ("whatsapp", "whatsapp")):
-        if values.get("qr") == target and not values.get(needs):
-            problems.append(f'qr = "{target}" needs {needs} to be set (or choose another qr)')
-    if not (raw.get("phone") or raw.get("website")):
-        problems.append("a phone or a website is required, so readers can reach you")
+    for key, check in _VALUE_RULES.items():
+        if values.get(key) and (message := check(key, values)):
+            problems.append(Problem(key, message))
+            values.pop(key, None)
+    for key, message in _cross_key_problems(raw, values):
+        problems.append(Problem(key, message))
     if problems:
-        raise ContactError(_located(source, problems, lines or {}, unknown))
+        return None, problems
     known = {f.name for f in fields(Contact)}
-    return Contact(**{k: v for k, v in values.items() if k in known})
+    return Contact(**{k: v for k, v in values.items() if k in known}), []
+
+
+def _text_problem(key: str, value: str) -> str:
+    if len(value) > MAX_VALUE_CHARS:
+        return f"{key} is {len(value)} characters; the limit is {MAX_VALUE_CHARS}"
+    if _CONTROL_RE.search(value):
+        return f"{key} contains control or bidi-override characters"
+    if not_text := markup.plain_text_problems(value):
+        return f"{key} {not_text[0]}"
+    return ""
+
+
+def _phone(key: str, values: dict) -> str:
+    """Parsed with phonenumbers; the display and E.164 forms replace what was typed."""
+    region = values["region"]
+    try:
+        number = phonenumbers.parse(values[key], region)
+    except phonenumbers.NumberParseException as exc:
+        return f"{key} {values[key]!r} is not a phone number ({exc})"
+    if not phonenumbers.is_valid_number(number):
+        return (f"{key} {values[key]!r} is not a valid phone number for region {region} "
+                "(add a +country code if it is abroad)")
+    national = phonenumbers.region_code_for_number(number) == region
+    style = (phonenumbers.PhoneNumberFormat.NATIONAL if national
+             else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    values[key] = phonenumbers.format_number(number, style)
+    values[key + "_e164"] = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return ""
+
+
+def _email(key: str, values: dict) -> str:
+    return "" if _EMAIL_RE.match(values[key]) else f"email {values[key]!r} is not an email address"
+
+
+def _website(key: str, values: dict) -> str:
+    site = values[key]
+    if not _WEBSITE_RE.match(site):
+        return f"website {site!r} is not a web address (example: example.org/help)"
+    values["website"] = re.sub(r"^https?://", "", site).rstrip("/")
+    values["website_url"] = site if re.match(r"^https?://", site) else "https://" + site
+    return ""
+
+
+def _minutes(key: str, values: dict) -> str:
+    return "" if 0 <= values[key] <= 600 else "consultation_minutes must be between 0 and 600"
+
+
+def _qr(key: str, values: dict) -> str:
+    return "" if values[key] in QR_TARGETS else f"qr must be one of {', '.join(QR_TARGETS)}"
+
+
+def _download_url(key: str, values: dict) -> str:
+    url = values[key]
+    if re.match(r"^https?://", url) and _WEBSITE_RE.match(url):
+        return ""
+    return (f"download_url {url!r} is not a web address starting with https:// "
+            "(example: https://example.org/287g/handouts)")
+
+
+#: Per-key rules, run on values that passed their type and text checks. A rule may replace
+#: the value with its normalized form (and set derived fields); it returns a problem or "".
+_VALUE_RULES = {"phone": _phone, "whatsapp": _phone, "email": _email, "website": _website,
+                "consultation_minutes": _minutes, "qr": _qr, "download_url": _download_url}
+
+
+def _cross_key_problems(raw: dict, values: dict) -> list[tuple[str, str]]:
+    """Rules that involve more than one key; each problem is reported at the key to change."""
+    problems = []
+    for target, needs in (("download", "download_url"), ("whatsapp", "whatsapp")):
+        if values.get("qr") == target and not values.get(needs) and not raw.get(needs):
+            problems.append(("qr", f'qr = "{target}" needs {needs} to be set '
+                                    "(or choose another qr)"))
+    if not (raw.get("phone") or raw.get("website")):
+        problems.append(("phone", "a phone or a website is required, so readers can reach you"))
+    return problems
