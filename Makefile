@@ -1,6 +1,7 @@
 # Two commands do everything (see README):
 #   make handouts   set up what is missing, then build every handout into dist/
 #   make test       set up what is missing (and Chromium), then run the test suite
+#   make web        set up what is missing, then run the edition service on 127.0.0.1:8000
 # and for developers:
 #   make lint       ruff and mypy (CI runs it before the tests)
 PYTHON ?= python3
@@ -8,10 +9,13 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: handouts test lint setup setup-test system system-test bench pot clean
+.PHONY: handouts test web lint setup setup-test system system-test bench pot clean
 
 handouts: setup
 	$(PY) build_pdf.py $(ARGS)
+
+web: setup
+	$(PY) build_pdf.py web $(ARGS)
 
 test: setup-test
 	$(PY) -m pytest $(PYTEST_ARGS)

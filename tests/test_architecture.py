@@ -12,7 +12,7 @@ from tests.conftest import PROJECT
 PACKAGE = PROJECT / "handouts"
 #: The data flow, earliest first. A stage may import the shared top-level modules and any
 #: earlier stage, never a later one.
-STAGES = ("catalogs", "render", "checks", "build", "site", "cli")
+STAGES = ("catalogs", "render", "checks", "build", "site", "service", "cli")
 SHARED = ("sources", "files", "content", "contact", "markup", "fonts")
 MAX_MODULE_LINES = 400
 

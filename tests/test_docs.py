@@ -75,3 +75,14 @@ def test_babel_cfg_and_the_built_in_mapping_agree():
         methods, options = parse_mapping_cfg(handle)
     assert methods == extract.METHOD_MAP
     assert options == extract.OPTIONS_MAP
+
+
+def test_readme_documents_every_service_setting():
+    from handouts.service.config import documented
+    table = _between("<!-- service-settings:start", "<!-- service-settings:end")
+    rows = re.findall(r"^\| `(--[a-z-]+)` \| `([A-Z_]+)` \| ([^|]+) \|", table, re.MULTILINE)
+    expected = [(flag, env) for flag, env, _ in documented()]
+    assert [(flag, env) for flag, env, _ in rows] == expected
+    for (flag, _, default), (_, _, shown) in zip(documented(), rows, strict=True):
+        if default:
+            assert shown.strip() == f"`{default}`", flag

@@ -1,4 +1,4 @@
-"""Stage 6, the command line: `python build_pdf.py [build|list|proof|site|serve|catalog] ...`.
+"""Stage 7, the command line: `build_pdf.py [build|list|proof|site|serve|web|catalog] ...`.
 
 Parses arguments (parser.py), turns them into the explicit inputs the stages take (Sources),
 and prints for people; the work itself is done by the stages.
@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
         return commands.cmd_site(args.out)
     if args.command == "serve":
         return commands.cmd_serve(args.out, args.port)
+    if args.command == "web":
+        return commands.cmd_web(args)
     return commands.cmd_build(args)
 
 

@@ -45,6 +45,21 @@ def cmd_serve(out_dir: Path, port: int) -> int:
     return 0
 
 
+def cmd_web(args) -> int:
+    from dataclasses import fields
+
+    from ..service.app import serve
+    from ..service.config import ServiceConfig
+    try:
+        config = ServiceConfig.from_env(**{f.name: getattr(args, f.name)
+                                           for f in fields(ServiceConfig)})
+        serve(config)
+    except (ValueError, OSError) as exc:  # a bad setting, or the port is taken
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_list(locales_dir: Path | None = None) -> int:
     locales_dir = locales_dir or shipped("locales")
     print("Handouts:")

@@ -13,7 +13,7 @@ from .. import content
 DEFAULT_OUT_DIR = Path("dist")
 PREVIEW_DIR = DEFAULT_OUT_DIR / "preview"
 #: The commands; anything else on the command line is a `build` option.
-COMMANDS = ("build", "list", "proof", "site", "serve", "catalog")
+COMMANDS = ("build", "list", "proof", "site", "serve", "web", "catalog")
 
 
 def split_values(values: list[str] | None) -> list[str]:
@@ -80,8 +80,52 @@ def make_parser() -> argparse.ArgumentParser:
                     help="build folder; the sheet goes to OUT/proof-<handout>-<paper>.png")
     pr.add_argument("--contact", type=Path, default=None, metavar="FILE",
                     help="contact file (default: the shipped contacts/default.toml)")
+    add_web_parser(sub)
     add_catalog_parser(sub)
     return parser
+
+
+#: What each service setting means, for `web --help` (the README's table is that help).
+WEB_HELP = {
+    "host": "address to listen on (default: %s; set 0.0.0.0 only behind a reverse proxy)",
+    "port": "port (default: %s)",
+    "storage": "folder for finished editions, previews and uploads (default: %s/)",
+    "storage_mb": "size cap of the storage folder in MB; least recently used objects go "
+                  "first (default: %s)",
+    "build_workers": "worker processes building editions (default: %s)",
+    "preview_workers": "worker processes drawing previews (default: %s)",
+    "queue_size": "tasks that may wait per kind beyond the running ones; then 503 "
+                  "(default: %s)",
+    "job_seconds": "time limit of one edition build, in seconds (default: %s)",
+    "preview_seconds": "time limit of one preview, in seconds (default: %s)",
+    "max_request_kb": "largest request body in KB; larger gets 413 (default: %s)",
+    "max_upload_kb": "largest uploaded catalog in KB (default: %s)",
+    "rate_per_minute": "requests per minute per client address; then 429 (default: %s)",
+    "posts_per_minute": "form posts per minute per client address (default: %s)",
+    "trusted_proxy": "address of a reverse proxy whose X-Forwarded-For is believed "
+                     "(default: none)",
+    "secret": "key signing the forms' CSRF cookie (default: random at each start)",
+    "max_documents": "largest edition one form may ask for, in documents (default: %s)",
+}
+
+
+def add_web_parser(sub) -> None:
+    """`web`: the edition service (handouts/service/); each flag also reads HANDOUTS_<NAME>."""
+    from dataclasses import fields
+
+    from ..service.config import ENV_PREFIX, ServiceConfig
+
+    w = sub.add_parser("web", help="run the edition service (forms for outreach groups and "
+                       "translators) on 127.0.0.1:8000",
+                       description="Each setting is a flag or an environment variable "
+                       f"{ENV_PREFIX}<NAME> (e.g. {ENV_PREFIX}PORT); a flag wins.")
+    for f in fields(ServiceConfig):
+        kind = type(f.default)
+        text = WEB_HELP[f.name]
+        w.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, default=None,
+                       type=Path if kind is Path else kind, metavar=f.name.upper(),
+                       help=(text % f.default if "%s" in text else text)
+                       + f" [{ENV_PREFIX}{f.name.upper()}]")
 
 
 def add_catalog_parser(sub) -> None:
