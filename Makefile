@@ -8,6 +8,8 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# axe-core (npm), which the browser tests inject into the pages; pinned by its lock file.
+AXE    := tests/browser/node_modules/.installed
 
 .PHONY: handouts test web lint setup setup-test system system-test bench pot clean
 
@@ -25,7 +27,7 @@ lint: $(STAMP)
 	$(PY) -m mypy
 
 setup: system $(STAMP)
-setup-test: system-test $(STAMP)
+setup-test: system-test $(STAMP) $(AXE)
 
 system:
 	@scripts/system-deps.sh
@@ -37,6 +39,10 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+$(AXE): tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --silent
 	@touch $@
 
 bench: setup-test

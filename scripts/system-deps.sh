@@ -7,7 +7,7 @@ set -euo pipefail
 
 BUILD_PKGS=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
             fonts-noto-core fonts-noto-cjk poppler-utils)
-TEST_PKGS=(chromium)
+TEST_PKGS=(chromium nodejs)
 FEDORA="sudo dnf install -y python3 pango harfbuzz fontconfig poppler-utils google-noto-sans-fonts google-noto-naskh-arabic-fonts google-noto-sans-cjk-fonts google-noto-sans-ethiopic-fonts google-noto-sans-devanagari-fonts google-noto-sans-gurmukhi-fonts google-noto-sans-myanmar-fonts chromium"
 MACOS="brew install python@3.12 pango harfbuzz fontconfig poppler && brew install --cask font-noto-sans font-noto-naskh-arabic font-noto-sans-cjk font-noto-sans-ethiopic font-noto-sans-devanagari font-noto-sans-gurmukhi font-noto-sans-myanmar chromium"
 
@@ -44,6 +44,9 @@ for p in "${pkgs[@]}"; do
   if [[ $p == python3-venv ]] && python3 -c "import ensurepip" 2>/dev/null; then continue; fi
   dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || missing+=("$p")
 done
+
+# Debian's nodejs comes without npm (NodeSource's includes it): the tests need npm for axe-core.
+if [[ "${1:-}" == "--test" ]] && ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 ((${#missing[@]} == 0)) && exit 0
 
 if [[ $(id -u) -eq 0 ]]; then SUDO=(); elif sudo -n true 2>/dev/null; then SUDO=(sudo -n);

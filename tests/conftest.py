@@ -16,6 +16,13 @@ PROJECT = Path(__file__).resolve().parent.parent
 LOCALES = shipped("locales")
 TEMPLATES = shipped("templates")
 CORE_LOCALES = ["en", "es", "ar", "zh_Hans"]
+CHROMIUM = "/usr/bin/chromium"
+#: Debian's Chromium as root, on a machine with no network beyond loopback.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+#: axe-core from npm (tests/browser/package.json; `make test` runs npm ci there).
+AXE = PROJECT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +50,28 @@ def translations():
         catalog = catalogs.load(code, LOCALES).catalog
         result[code] = {m.id: m.string for m in catalog if m.id and isinstance(m.id, str)}
     return result
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never `playwright install`)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium "
+                    "(scripts/system-deps.sh --test, which `make test` runs)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page as 'rule: target' lines (the page's context must be
+    made with bypass_csp=True: the pages forbid injected scripts, rightly)."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make test` (npm ci in tests/browser)")
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => (await axe.run(document, {
+        runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
+                                        "best-practice"]}})).violations""")
+    return [f"{v['id']}: {node['target']} ({v['help']})" for v in found for node in v["nodes"]]

@@ -21,12 +21,8 @@ from handouts import catalogs, cli
 from handouts.site import page as site
 from handouts.site.serve import make_server, url
 from handouts.sources import Sources
-from tests.conftest import CORE_LOCALES, LOCALES, PROJECT, page_text
+from tests.conftest import CORE_LOCALES, LOCALES, PROJECT, axe_violations, page_text
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 WIDTHS = (390, 1280)
 TAGS = {code: code.replace("_", "-") for code in CORE_LOCALES}
 EXAMPLE_ORG = PROJECT / "contacts" / "example-org.toml"
@@ -54,18 +50,6 @@ def base_url(site_dir):
     server.shutdown()
     server.server_close()
     thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium "
-                    "(scripts/system-deps.sh --test, which `make test` runs)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture()
@@ -252,6 +236,17 @@ def test_no_horizontal_overflow(browser, base_url, width, tmp_path_factory):
         assert page.evaluate("document.documentElement.scrollWidth") <= client
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_finds_no_violations_on_the_download_page(browser, base_url, width):
+    context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(base_url)
+        assert axe_violations(page) == []
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("typed,expected", [

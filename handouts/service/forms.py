@@ -28,6 +28,7 @@ class Choice:
     label: str
     lang: str = ""      # the label's own language (language names are in their language)
     dir: str = "ltr"
+    english: str = ""   # the English name beside it, as on the download page
 
 
 @dataclass
@@ -52,8 +53,9 @@ def language_choices(codes: list[str]) -> list[Choice]:
             info = locale_info(code)
         except LocaleError:
             continue
-        choices.append(Choice(code, info.native_name, info.tag, info.direction))
-    return choices
+        choices.append(Choice(code, info.native_name, info.tag, info.direction,
+                              "" if code == "en" else info.english_name))
+    return sorted(choices, key=lambda c: (c.value != "en", c.english))
 
 
 def handout_choices() -> list[Choice]:

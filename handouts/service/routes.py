@@ -232,6 +232,10 @@ async def static(service: Service, request: Request) -> Response:
     return static_file(service, request.path_params["name"])
 
 
+async def favicon(service: Service, request: Request) -> Response:
+    return Response(status_code=204)  # no icon: say so instead of a 404 in every console
+
+
 async def health(service: Service, request: Request) -> Response:
     return JSONResponse({"ok": True, "locales": len(service.codes)})
 
@@ -253,5 +257,6 @@ ROUTES = [
     (f"/translations/{ID}", translation_page, ["GET"]),
     (f"/translations/{ID}/files/{{inner:path}}", translation_file, ["GET"]),
     ("/static/{name:str}", static, ["GET"]),
+    ("/favicon.ico", favicon, ["GET"]),
     ("/healthz", health, ["GET"]),
 ]

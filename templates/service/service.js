@@ -45,16 +45,26 @@
       panel.hidden = false;
       panel.textContent = "Drawing the preview…";
       button.disabled = true;
-      fetch(form.action, { method: "POST", body: new URLSearchParams(data) })
+      // form.action would be the buttons named "action"; the attribute is the URL.
+      fetch(form.getAttribute("action"), { method: "POST", body: new URLSearchParams(data) })
         .then(function (r) {
           if (r.redirected && r.ok) {
             return r.text().then(function (html) { show(html, r.url); });
           }
-          form.submit();  // errors: let the server's page show them beside their fields
+          submitPreview();  // errors: let the server's page show them beside their fields
         })
-        .catch(function () { form.submit(); })
+        .catch(submitPreview)
         .finally(function () { button.disabled = false; });
     });
+  }
+
+  function submitPreview() {
+    var action = document.createElement("input");
+    action.type = "hidden";
+    action.name = "action";
+    action.value = "preview";
+    form.appendChild(action);
+    form.submit();
   }
 
   function show(html, url) {
