@@ -54,7 +54,7 @@ def _message_state(loaded: LocaleCatalog, msgids) -> list:
 
 
 def _preview_key(common: str, loaded: LocaleCatalog, handout, paper: str, msgids) -> str:
-    blob = json.dumps([common, loaded.locale.code, paper, repr(handout), asdict(loaded.status),
+    blob = json.dumps([common, repr(loaded.locale), paper, repr(handout), asdict(loaded.status),
                        loaded.catalog.plural_forms, _message_state(loaded, msgids)],
                       ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()

@@ -12,8 +12,6 @@ import time
 from pathlib import Path
 from typing import Literal
 
-from babel.messages.catalog import Catalog
-
 from ..catalogs import (
     ERROR,
     SOURCE_LOCALE,
@@ -23,6 +21,7 @@ from ..catalogs import (
     available_locales,
     check_catalogs,
     locale_info,
+    new_catalog,
     shown_path,
 )
 from ..catalogs.stats import catalog_stats
@@ -93,14 +92,14 @@ def init_command(code: str, *, locales_dir: Path) -> int:
     except (WorkflowError, LocaleError, CatalogError) as exc:
         _err(str(exc))
         return 2
-    info = locale_info(code)
+    info = locale_info(code, locales_dir)
     for path in created:
         print(f"created {shown_path(path)}")
     if catalog_path(locales_dir, code) not in created:
         print(f"kept {shown_path(catalog_path(locales_dir, code))} (it exists)")
     print(f"{info.native_name} / {info.english_name}: script {info.script}, "
           f"{'right-to-left' if info.rtl else 'left-to-right'}, "
-          f"{Catalog(locale=code).num_plurals} plural form(s) (CLDR)")
+          f"{new_catalog(info).num_plurals} plural form(s) ({info.plural_source})")
     try:
         print(f"fonts: {', '.join(require_fonts(info.script))}")
     except FontError as exc:
@@ -139,7 +138,7 @@ def check_command(codes: list[str], *, errors_only: bool = False, strict: bool =
     codes = codes or [c for c in available_locales(locales_dir) if c != SOURCE_LOCALE]
     for code in codes:
         try:
-            locale_info(code)
+            locale_info(code, locales_dir)
         except LocaleError as exc:
             _err(str(exc))
             return 2

@@ -59,7 +59,7 @@ def cmd_list(locales_dir: Path | None = None) -> int:
         return 2
     for code in available_locales(locales_dir):
         try:
-            info = locale_info(code)
+            info = locale_info(code, locales_dir)
         except LocaleError as exc:  # a catalog folder named with a code CLDR does not know
             print(f"  {code:<8} BROKEN: {markup.one_line(str(exc))}")
             continue
@@ -89,7 +89,8 @@ def cmd_proof(args) -> int:
     if not pdfs:
         print("error: nothing to show", file=sys.stderr)
         return 1
-    target = write_proof(pdfs, args.out / f"proof-{args.handout}-{args.paper}.png")
+    target = write_proof(pdfs, args.out / f"proof-{args.handout}-{args.paper}.png",
+                         shipped("locales"))
     print(f"proof sheet: {target} ({len(pdfs)} locales)")
     return status
 
@@ -101,11 +102,14 @@ def cmd_build(args) -> int:
     requested = split_values(args.locale)
     # Only locales asked for by name stop the build; a catalog folder with an unknown code
     # fails on its own (naming its file) while the other locales build.
-    problems = matrix.validate_selection(handouts, requested, papers)
+    problems = []
     try:
         sources = sources_from(args, strict=args.strict, print_shop=args.print_shop)
     except ContactError as exc:
         problems.append(str(exc))
+    problems[:0] = matrix.validate_selection(handouts, requested, papers,
+                                             getattr(args, "locales_dir", None)
+                                             or shipped("locales"))
     if problems:
         for problem in problems:
             print(f"error: {problem}", file=sys.stderr)

@@ -312,7 +312,7 @@ def generate(out_dir: Path, sources: Sources | None = None) -> SiteSummary:
     statuses = translation_statuses(sources.locales)
     for code in attempted:
         try:
-            info = locale_info(code)
+            info = locale_info(code, sources.locales)
         except LocaleError:
             continue
         title, title_lang = translated_title(code, info, sources.locales)
