@@ -7,6 +7,7 @@ English, marked with lang="en", instead of printing something broken.
 
 from __future__ import annotations
 
+import gettext
 import io
 from dataclasses import dataclass
 from gettext import NullTranslations
@@ -137,6 +138,9 @@ def _compile(catalog: Catalog, locale: LocaleInfo, usable) -> Translations:
     buffer = io.BytesIO()
     write_mo(buffer, clean)
     buffer.seek(0)
-    return Translations(buffer)
+    translations = Translations(buffer)
+    if locale.definition:  # Babel writes no Plural-Forms into the .mo for a code CLDR lacks
+        translations.plural = gettext.c2py(clean.plural_expr)  # type: ignore[assignment]
+    return translations
 
 

@@ -17,12 +17,14 @@ from ..catalogs import (
     SOURCE_LOCALE,
     CatalogError,
     CatalogIssue,
+    LocaleDefinitionError,
     LocaleError,
     available_locales,
     check_catalogs,
     locale_info,
     new_catalog,
     shown_path,
+    wanted_locales,
 )
 from ..catalogs.stats import catalog_stats
 from ..catalogs.workflow import (
@@ -135,6 +137,7 @@ def update_command(codes: list[str], *, check: bool = False, fuzzy_matching: boo
 
 def check_command(codes: list[str], *, errors_only: bool = False, strict: bool = False,
                   locales_dir: Path) -> int:
+    every = not codes
     codes = codes or [c for c in available_locales(locales_dir) if c != SOURCE_LOCALE]
     for code in codes:
         try:
@@ -143,6 +146,8 @@ def check_command(codes: list[str], *, errors_only: bool = False, strict: bool =
             _err(str(exc))
             return 2
     results = check_catalogs(codes, locales_dir)
+    if every:  # the definitions of languages still waiting for a translator, too
+        results.update(check_definitions(wanted_locales(locales_dir), locales_dir))
     errors = warnings = 0
     for issues in results.values():
         for issue in issues:
@@ -162,6 +167,19 @@ def check_command(codes: list[str], *, errors_only: bool = False, strict: bool =
     print(f"\n{errors} error(s), {warnings} warning(s) in {len(codes)} catalog(s)")
     print("\n".join(summary))
     return 1 if errors or (strict and warnings) else 0
+
+
+def check_definitions(codes: list[str], locales_dir: Path) -> dict[str, list[CatalogIssue]]:
+    """A locale.toml without a catalog is checked too: 'FILE:LINE: error: key: problem'."""
+    results: dict[str, list[CatalogIssue]] = {}
+    for code in codes:
+        try:
+            locale_info(code, locales_dir)
+            results[code] = []
+        except LocaleDefinitionError as exc:
+            results[code] = [CatalogIssue(exc.path, exc.line, "", exc.problem, ERROR,
+                                          "definition")]
+    return results
 
 
 def _count_kinds(issues: list[CatalogIssue]) -> dict[str, int]:

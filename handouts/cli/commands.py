@@ -9,7 +9,14 @@ from pathlib import Path
 
 from .. import content, markup
 from ..build import matrix
-from ..catalogs import CatalogError, LocaleError, available_locales, load, locale_info
+from ..catalogs import (
+    CatalogError,
+    LocaleError,
+    available_locales,
+    load,
+    locale_info,
+    wanted_locales,
+)
 from ..catalogs.po import read_catalog_file
 from ..catalogs.stats import count
 from ..contact import ContactError
@@ -72,7 +79,25 @@ def cmd_list(locales_dir: Path | None = None) -> int:
             status = f"BROKEN: {exc}"
         print(f"  {code:<8} {info.native_name} / {info.english_name} [{info.direction}, "
               f"{info.script}]  {status}")
+    print_wanted(locales_dir)
     return 0
+
+
+def print_wanted(locales_dir: Path) -> None:
+    """Languages with a locale.toml and no catalog: not built until `catalog init` starts one."""
+    wanted = wanted_locales(locales_dir)
+    if not wanted:
+        return
+    print("Translation wanted (defined in locale.toml, no catalog yet, so no handout is built; "
+          "start one with `catalog init CODE`):")
+    for code in wanted:
+        try:
+            info = locale_info(code, locales_dir)
+        except LocaleError as exc:
+            print(f"  {code:<8} BROKEN: {markup.one_line(str(exc))}")
+            continue
+        print(f"  {code:<8} {info.native_name} / {info.english_name} [{info.direction}, "
+              f"{info.script}]  translation wanted")
 
 
 def cmd_proof(args) -> int:
