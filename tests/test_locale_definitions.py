@@ -80,6 +80,21 @@ def test_translating_md_lists_the_wanted_languages():
     assert "## A language CLDR does not know" in text
 
 
+def test_translating_md_error_examples_are_what_the_check_prints(locales):
+    text = (PROJECT / "TRANSLATING.md").read_text(encoding="utf-8")
+    guide = text.split("## A language CLDR does not know", 1)[1].split("\n## ", 1)[0]
+    examples = re.findall(r"^   locales/mam/locale\.toml(?::\d+)?: error: (.+)$", guide,
+                          re.MULTILINE)
+    printed = []
+    for planted in (GOOD.replace('"Latn"', '"Latin"'), GOOD.replace("plural = {}\n", ""),
+                    GOOD.replace('direction = "ltr"', "direction =")):
+        define(locales, planted)
+        with pytest.raises(LocaleDefinitionError) as caught:
+            locale_info("mam", locales)
+        printed.append(caught.value.problem)
+    assert examples == printed
+
+
 def test_list_shows_the_wanted_languages(capsys):
     assert cli.main(["list"]) == 0
     wanted = capsys.readouterr().out.split("Translation wanted", 1)[1]
@@ -268,6 +283,25 @@ def test_update_keeps_the_plural_forms(mam):
     updated = po.read_text(encoding="utf-8")
     assert 'msgid "Key takeaways"' in updated
     assert '"Plural-Forms: nplurals=1; plural=0;\\n"' in updated
+
+
+def test_update_writes_a_changed_plural_rule_and_marks_plurals_fuzzy(mam):
+    definition = mam / "mam" / DEFINITION_FILE
+    definition.write_text(definition.read_text("utf-8").replace(
+        "plural = {}", 'plural = {one = "n is 1"}'), "utf-8")
+    po = mam / "mam" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text(encoding="utf-8")
+    end = text.index('msgstr[0] ""', text.index("msgid_plural"))
+    po.write_text(text[:end] + 'msgstr[0] "Mam test %(num)s"' + text[end + 12:], "utf-8")
+    assert cli.main(["catalog", "update", "mam", "--locales-dir", str(mam)]) == 0
+    assert '"Plural-Forms: nplurals=2; plural=((n == 1) ? 0 : 1);\\n"' in \
+        po.read_text(encoding="utf-8")
+    # Babel adds the new form and marks the message fuzzy: it prints in English until done
+    message = next(m for m in catalogs.load("mam", mam).catalog if m.pluralizable)
+    assert message.fuzzy and list(message.string) == ["Mam test %(num)s", ""]
+    issues = catalogs.check_catalog("mam", mam)
+    assert not [i for i in issues if i.severity == "error"]
+    assert [i.kind for i in issues if i.msgid == message.id[0]] == ["fuzzy"]
 
 
 def test_the_checks_use_the_definitions_plural_rule(mam):

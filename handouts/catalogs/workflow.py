@@ -221,12 +221,15 @@ def update_catalogs(codes: list[str] | None, locales_dir: Path, *,
         result = UpdateResult(code, path)
         results.append(result)
         try:
-            locale_info(code, locales_dir)
+            info = locale_info(code, locales_dir)
             catalog = read_catalog_file(path, code)
             original = path.read_text(encoding="utf-8")
         except (CatalogError, LocaleError, OSError) as exc:
             result.error = str(exc)
             continue
+        if info.definition:  # its locale.toml's rule may have changed: the header follows it
+            # TODO(merge): catalogs.plurals may do this for every locale
+            catalog.mime_headers = [("Plural-Forms", info.plural_forms)]
         before = {msgid_of(m): m for m in catalog if m.id}
         obsolete_before = set(catalog.obsolete)
         for key, old in list(catalog.obsolete.items()):  # back in the template: revive it
