@@ -50,7 +50,8 @@ def test_wheel_ships_templates_catalogs_and_contacts(wheel):
     for shipped in ("handouts/templates/base.html", "handouts/templates/site/index.html",
                     "handouts/templates/handouts.css", "handouts/locales/messages.pot",
                     "handouts/locales/es/LC_MESSAGES/messages.po",
-                    "handouts/locales/glossary.toml", "handouts/contacts/default.toml",
+                    "handouts/locales/glossary.toml", "handouts/locales/mam/locale.toml",
+                    "handouts/contacts/default.toml",
                     "handouts/render/pdf.py", "handouts/catalogs/rules.py"):
         assert shipped in names
 

@@ -333,6 +333,21 @@ def test_each_handout_shows_paper_pages_size_and_honest_status(page):
     assert "Sección 287(g)" in page.inner_text("#lang-es .doc-title")
 
 
+def test_wanted_languages_are_listed_and_not_offered(page):
+    """A locale.toml without a catalog: named as "translation wanted", with no handout."""
+    wanted = catalogs.wanted_locales(LOCALES)
+    assert wanted   # Mam, Q'anjob'al and Hmong ship as definitions only
+    assert page.locator("#translation-wanted h2").inner_text() == "Translation wanted"
+    items = page.eval_on_selector_all("#translation-wanted .native",
+                                      "els => els.map(e => [e.textContent, e.lang, e.dir])")
+    infos = [catalogs.locale_info(code, LOCALES) for code in wanted]
+    assert sorted(items) == sorted([i.native_name, i.tag, i.direction] for i in infos)
+    assert page.locator("#translation-wanted .not-yet").count() == len(wanted)
+    index = page.eval_on_selector_all("#language-index .native", "els => els.map(e => e.lang)")
+    assert not set(index) & {i.tag for i in infos}
+    assert page.locator("#translation-wanted a, a[hreflang='mam']").count() == 0
+
+
 def test_keyboard_reaches_the_language_list_first(page):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to the language list"

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .. import fonts
 from ..catalogs import SOURCE_LOCALE, locale_info
+from ..catalogs.definitions import DEFINITION_FILE
 from ..sources import Sources, catalog_path
 
 #: Bump when the meaning of a cached entry changes.
@@ -184,8 +185,10 @@ class Keys:
                 catalog = "source"
             else:
                 catalog = _file_digest(catalog_path(self.sources.locales, code))
+                # a language CLDR does not know: its definition is an input too
+                catalog += _file_digest(self.sources.locales / code / DEFINITION_FILE)
             try:
-                script_fonts = font_fingerprint(locale_info(code).script)
+                script_fonts = font_fingerprint(locale_info(code, self.sources.locales).script)
             except ValueError as exc:  # unknown locale: the build reports it
                 script_fonts = f"error: {exc}"
             self._locale_parts[code] = _sha(code.encode(), catalog.encode(), script_fonts.encode())

@@ -19,6 +19,7 @@ from pathlib import Path
 from .. import content
 from ..catalogs import CatalogError, LocaleError, locale_info
 from ..catalogs import load as load_catalog
+from ..catalogs.definitions import DEFINITION_FILE
 from ..files import write_atomically, write_if_changed
 from ..sources import Sources, catalog_path
 from . import cache
@@ -72,13 +73,17 @@ def renderer(templates_dir: Path):
 
 
 def _catalog(code: str, locales_dir: Path):
-    """The parsed catalog, parsed again only when its file changes (long-lived processes)."""
+    """The parsed catalog, parsed again only when its file (or locale.toml) changes."""
+    return _parsed_catalog(code, locales_dir, (_stamp(catalog_path(locales_dir, code)),
+                                               _stamp(locales_dir / code / DEFINITION_FILE)))
+
+
+def _stamp(path: Path):
     try:
-        stat = os.stat(catalog_path(locales_dir, code))
-        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        stat = os.stat(path)
     except OSError:
-        stamp = None
-    return _parsed_catalog(code, locales_dir, stamp)
+        return None
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
 @functools.lru_cache(maxsize=8)  # jobs come locale by locale: a few catalogs are enough
@@ -132,14 +137,14 @@ def plan(handouts: list[str], locales: list[str], papers: list[str]) -> list[Job
             if h not in content.HANDOUTS or content.HANDOUTS[h].available_in(loc)]
 
 
-def validate_selection(handouts, locales, papers) -> list[str]:
+def validate_selection(handouts, locales, papers, locales_dir: Path) -> list[str]:
     problems = [f"unknown handout {h!r} (known: {', '.join(content.HANDOUTS)})"
                 for h in handouts if h not in content.HANDOUTS]
     problems += [f"unknown paper {p!r} (known: {', '.join(content.PAPERS)})"
                  for p in papers if p not in content.PAPERS]
     for code in locales:
         try:
-            locale_info(code)
+            locale_info(code, locales_dir)
         except LocaleError as exc:
             problems.append(str(exc))
     return problems

@@ -19,6 +19,7 @@ from pathlib import Path
 from .. import content
 from ..catalogs import ERROR, LocaleCatalog
 from ..catalogs import load as load_catalog
+from ..catalogs.definitions import DEFINITION_FILE
 from ..catalogs.workflow import WorkflowError
 from ..files import write_if_changed
 from ..render import TYPE_SCALES, Document
@@ -54,7 +55,7 @@ def _message_state(loaded: LocaleCatalog, msgids) -> list:
 
 
 def _preview_key(common: str, loaded: LocaleCatalog, handout, paper: str, msgids) -> str:
-    blob = json.dumps([common, loaded.locale.code, paper, repr(handout), asdict(loaded.status),
+    blob = json.dumps([common, repr(loaded.locale), paper, repr(handout), asdict(loaded.status),
                        loaded.catalog.plural_forms, _message_state(loaded, msgids)],
                       ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
@@ -172,8 +173,10 @@ def write_png_pages(pdf: bytes, pdf_path: Path, dpi: int = 100) -> list[Path]:
 
 
 def watched_files(code: str, sources: Sources, contact_file: Path | None) -> list[Path]:
-    """What `catalog preview --watch` watches: the catalog, the contact file, the templates."""
-    files = [sources.catalog(code)] + ([contact_file] if contact_file else [])
+    """What `catalog preview --watch` watches: the catalog (and the locale.toml of a language
+    CLDR does not know), the contact file, the templates."""
+    files = [sources.catalog(code), sources.locales / code / DEFINITION_FILE] \
+        + ([contact_file] if contact_file else [])
     return files + sorted(p for p in sources.templates.rglob("*") if p.is_file())
 
 

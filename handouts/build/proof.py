@@ -27,8 +27,9 @@ def first_page(pdf_path: Path, width: int = TILE_WIDTH) -> Image.Image:
         document.close()
 
 
-def proof_sheet(pdfs: dict[str, Path]) -> Image.Image:
-    """pdfs: locale code -> PDF. Tiles in the given order, labelled with code and English name."""
+def proof_sheet(pdfs: dict[str, Path], locales_dir: Path) -> Image.Image:
+    """pdfs: locale code -> PDF. Tiles in the given order, labelled with code and English name
+    (a language CLDR does not know is named by its locale.toml in locales_dir)."""
     tiles = {code: first_page(path) for code, path in pdfs.items()}
     tile_h = max(t.height for t in tiles.values())
     rows = (len(tiles) + COLUMNS - 1) // COLUMNS
@@ -40,15 +41,15 @@ def proof_sheet(pdfs: dict[str, Path]) -> Image.Image:
     for index, (code, tile) in enumerate(tiles.items()):
         x = MARGIN + (index % COLUMNS) * (TILE_WIDTH + MARGIN)
         y = MARGIN + (index // COLUMNS) * (tile_h + LABEL_HEIGHT + MARGIN)
-        info = locale_info(code)
+        info = locale_info(code, locales_dir)
         draw.text((x, y + 4), f"{code}  {info.english_name}  [{info.direction}]", fill="white",
                   font=font)
         sheet.paste(tile, (x, y + LABEL_HEIGHT))
     return sheet
 
 
-def write_proof(pdfs: dict[str, Path], target: Path) -> Path:
+def write_proof(pdfs: dict[str, Path], target: Path, locales_dir: Path) -> Path:
     buffer = io.BytesIO()
-    proof_sheet(pdfs).save(buffer, format="PNG", optimize=True)
+    proof_sheet(pdfs, locales_dir).save(buffer, format="PNG", optimize=True)
     write_atomically(target, buffer.getvalue())
     return target

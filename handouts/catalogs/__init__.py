@@ -11,8 +11,16 @@ from .catalog import (
                       check_catalogs,
                       load,
                       source_catalog,
+                      wanted_locales,
 )
-from .locales import SOURCE_LOCALE, LocaleError, LocaleInfo, locale_info
+from .locales import (
+                      SOURCE_LOCALE,
+                      LocaleDefinitionError,
+                      LocaleError,
+                      LocaleInfo,
+                      locale_info,
+                      new_catalog,
+)
 from .po import (
                       ERROR,
                       STATUS_REVIEWED,
@@ -31,8 +39,9 @@ from .translator import EnglishFallback, Growth, Translator
 
 __all__ = [
     "ERROR", "SOURCE_LOCALE", "STATUS_REVIEWED", "STATUS_UNREVIEWED", "WARNING", "CatalogError",
-    "CatalogIssue", "EnglishFallback", "Growth", "LocaleCatalog", "LocaleError", "LocaleInfo",
-    "ReviewStatus", "Translator", "available_locales", "check_catalog", "check_catalogs",
-    "is_translated", "load", "locale_info", "msgid_of", "quote_msgid", "read_catalog_file",
-    "shown_path", "source_catalog",
+    "CatalogIssue", "EnglishFallback", "Growth", "LocaleCatalog", "LocaleDefinitionError",
+    "LocaleError", "LocaleInfo", "ReviewStatus", "Translator", "available_locales",
+    "check_catalog", "check_catalogs", "is_translated", "load", "locale_info", "msgid_of",
+    "new_catalog", "quote_msgid", "read_catalog_file", "shown_path", "source_catalog",
+    "wanted_locales",
 ]

@@ -14,8 +14,9 @@ from babel.messages.catalog import Catalog
 
 from ..sources import catalog_path
 from . import rules
+from .definitions import DEFINITION_FILE
 from .glossary import Glossary, load_glossary, load_locale_glossary
-from .locales import SOURCE_LOCALE, LocaleError, LocaleInfo, locale_info
+from .locales import SOURCE_LOCALE, LocaleDefinitionError, LocaleError, LocaleInfo, locale_info
 from .po import (
     ERROR,
     STATUS_REVIEWED,
@@ -56,12 +57,15 @@ def source_catalog() -> LocaleCatalog:
 def load(locale_code: str, locales_dir: Path) -> LocaleCatalog:
     """A locale's validated catalog from locales_dir; the source locale needs no file."""
     try:
-        info = locale_info(locale_code)
+        info = locale_info(locale_code, locales_dir)
+    except LocaleDefinitionError as exc:  # its locale.toml is broken: name that file's line
+        raise CatalogError.at(exc.path, exc.line, exc.problem) from None
     except LocaleError as exc:  # a catalog folder named with a code CLDR does not know
         path = catalog_path(locales_dir, locale_code)
         if path.exists():
             raise CatalogError.at(path, header_line(path, "Language"), f"{exc}; the folder "
-                                  "name must be a CLDR locale code such as es or pt_BR") from None
+                                  "name must be a CLDR locale code such as es or pt_BR, or "
+                                  f"the folder must have a {DEFINITION_FILE}") from None
         raise
     if locale_code == SOURCE_LOCALE:
         return source_catalog()
@@ -72,7 +76,8 @@ def load(locale_code: str, locales_dir: Path) -> LocaleCatalog:
         raise CatalogError(f"{path}: {problem}", path, 0, problem)
     catalog = read_catalog_file(path, locale_code)
     status = ReviewStatus.from_header(catalog.header_comment)
-    issues = rules.run(rules.Subject(catalog, path, locale_code, status), severities=(ERROR,))
+    issues = rules.run(rules.Subject(catalog, path, locale_code, status, locale=info),
+                       severities=(ERROR,))
     return LocaleCatalog(info, path, catalog, status, issues)
 
 
@@ -80,6 +85,12 @@ def available_locales(locales_dir: Path) -> list[str]:
     """Every locale with a catalog, source locale first, then sorted by code."""
     found = sorted(p.parent.parent.name for p in locales_dir.glob("*/LC_MESSAGES/messages.po"))
     return [SOURCE_LOCALE] + [code for code in found if code != SOURCE_LOCALE]
+
+
+def wanted_locales(locales_dir: Path) -> list[str]:
+    """Languages with a locale.toml but no catalog yet: 'translation wanted', never built."""
+    return sorted(p.parent.name for p in locales_dir.glob(f"*/{DEFINITION_FILE}")
+                  if not catalog_path(locales_dir, p.parent.name).exists())
 
 
 def check_catalog(code: str, locales_dir: Path, *, template: Catalog | None = None,
@@ -96,7 +107,8 @@ def check_catalog(code: str, locales_dir: Path, *, template: Catalog | None = No
         return []
     local = load_locale_glossary(code, glossary, locales_dir) if glossary else None
     subject = rules.Subject(loaded.catalog, loaded.path, code, loaded.status,
-                            template=template, glossary=glossary, local_glossary=local)
+                            template=template, glossary=glossary, local_glossary=local,
+                            locale=loaded.locale)
     issues = rules.run(subject) + (local.issues if local else [])
     return sorted(issues, key=lambda i: (str(i.path), i.line, i.severity != ERROR))
 

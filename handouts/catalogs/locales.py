@@ -1,16 +1,33 @@
-"""What a locale code means for layout: names, direction, script and fonts, from Babel/CLDR."""
+"""What a locale code means for layout: names, direction, script and fonts, from Babel/CLDR.
+
+A code CLDR does not know is looked up in the locales folder the caller names: its
+<code>/locale.toml (definitions.py) gives the same facts, and its fallback locale the rest.
+"""
 
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.dates import format_date
+from babel.messages.catalog import Catalog
 from babel.numbers import format_decimal
 
 from .. import fonts
+from .definitions import (
+    LocaleDefinition,
+    LocaleDefinitionError,
+    LocaleError,
+    definition_path,
+    load_definition,
+)
+
+__all__ = ["SOURCE_LOCALE", "TALL_SCRIPTS", "LocaleDefinitionError", "LocaleError", "LocaleInfo",
+           "locale_info", "new_catalog"]
 
 SOURCE_LOCALE = "en"
 
@@ -34,10 +51,6 @@ _MONTHS_OVERRIDE = {
 }
 
 
-class LocaleError(ValueError):
-    """A locale code Babel does not know."""
-
-
 @dataclass(frozen=True)
 class LocaleInfo:
     code: str            # as in locales/<code>/, e.g. zh_Hans
@@ -46,20 +59,39 @@ class LocaleInfo:
     english_name: str
     direction: str       # "ltr" or "rtl"
     script: str          # ISO 15924, e.g. Hans, Arab
+    #: For a language CLDR does not know: its locale.toml, read and checked (None: CLDR's).
+    definition: LocaleDefinition | None = None
 
     @property
     def rtl(self) -> bool:
         return self.direction == "rtl"
 
     @property
+    def cldr_code(self) -> str:
+        """The locale whose CLDR data Babel uses: this one, or its definition's fallback."""
+        return self.definition.fallback if self.definition else self.code
+
+    @property
     def babel(self) -> Locale:
-        return Locale.parse(self.code)
+        return Locale.parse(self.cldr_code)
 
     @property
     def digits(self) -> str:
         """The locale's default digits (CLDR), e.g. '۰۱۲۳۴۵۶۷۸۹' for Persian."""
+        if self.definition and self.definition.digits:
+            return self.definition.digits
         zero = _DIGIT_ZERO.get(self.babel.default_numbering_system)
         return "".join(chr(zero + i) for i in range(10)) if zero else "0123456789"
+
+    @property
+    def plural_forms(self) -> str:
+        """gettext's Plural-Forms header for the locale (CLDR's, or its definition's)."""
+        return new_catalog(self).plural_forms
+
+    @property
+    def plural_source(self) -> str:
+        """Where the plural rule comes from, for people: 'CLDR' or the definition file."""
+        return self.definition.path.name if self.definition else "CLDR"
 
     def localize_digits(self, text: str) -> str:
         return text.translate(str.maketrans("0123456789", self.digits))
@@ -67,12 +99,16 @@ class LocaleInfo:
     def format_date(self, value) -> str:
         """A long date in the locale's own words and digits (CLDR via Babel)."""
         months = _MONTHS_OVERRIDE.get(self.code)
-        text = (f"{value.day} {months[value.month - 1]} {value.year}" if months
-                else format_date(value, format="long", locale=self.code))
+        if self.definition:
+            text = self.definition.format_date(value)
+        elif months:
+            text = f"{value.day} {months[value.month - 1]} {value.year}"
+        else:
+            text = format_date(value, format="long", locale=self.code)
         return self.localize_digits(text)
 
     def format_number(self, value) -> str:
-        return self.localize_digits(format_decimal(value, locale=self.code,
+        return self.localize_digits(format_decimal(value, locale=self.cldr_code,
                                                    numbering_system="default"))
 
     @property
@@ -80,8 +116,44 @@ class LocaleInfo:
         return fonts.families_for_script(self.script)
 
 
+def new_catalog(info: LocaleInfo, **kwargs) -> Catalog:
+    """An empty Babel catalog for the locale, with its plural rule (a definition's when CLDR
+    has none: Babel would give an unknown code two forms)."""
+    catalog = Catalog(locale=info.code, **kwargs)
+    if info.definition:
+        catalog.mime_headers = [("Plural-Forms", info.definition.plural_forms)]
+    return catalog
+
+
+def locale_info(code: str, locales_dir: Path | None = None) -> LocaleInfo:
+    """What `code` means: CLDR's data through Babel, or, for a code CLDR does not know,
+    locales_dir/<code>/locale.toml. No folder is read unless one is passed (raises LocaleError;
+    LocaleDefinitionError, naming the file, key and line, for a broken definition)."""
+    try:
+        return _cldr_info(code)
+    except LocaleError as exc:
+        path = definition_path(locales_dir, code) if locales_dir is not None else None
+        if path is None:
+            raise
+        try:
+            stat = os.stat(path)
+        except OSError:
+            raise LocaleError(f"{exc}; to add a language CLDR does not know, write {path} "
+                              "(TRANSLATING.md, 'A language CLDR does not know')") from None
+        return _defined_info(code, path, (stat.st_mtime_ns, stat.st_size, stat.st_ino))
+
+
+@functools.lru_cache(maxsize=64)
+def _defined_info(code: str, path: Path, stamp) -> LocaleInfo:
+    """Read again only when the file changes (stamp), for long-lived processes."""
+    definition = load_definition(path)
+    return LocaleInfo(code=code, tag=code.replace("_", "-"), native_name=definition.native_name,
+                      english_name=definition.english_name, direction=definition.direction,
+                      script=definition.script, definition=definition)
+
+
 @functools.cache
-def locale_info(code: str) -> LocaleInfo:
+def _cldr_info(code: str) -> LocaleInfo:
     try:
         loc = Locale.parse(code)
     except (UnknownLocaleError, ValueError) as exc:

@@ -25,6 +25,7 @@ from babel.messages.catalog import Catalog, Message
 
 from .. import markup
 from .glossary import Glossary, LocaleGlossary, glossary_problems
+from .locales import LocaleInfo, new_catalog
 from .po import (
     ERROR,
     STATUS_REVIEWED,
@@ -61,12 +62,18 @@ class Subject:
     template: Catalog | None = None
     glossary: Glossary | None = None
     local_glossary: LocaleGlossary | None = None
+    #: What the code means (CLDR's data or its locale.toml); None: CLDR's, from the catalog.
+    locale: LocaleInfo | None = None
     _text: str | None = field(default=None, repr=False)
 
     @functools.cached_property
     def cldr(self) -> Catalog:
-        """An empty catalog for the locale: Babel's plural rules for it."""
-        return Catalog(locale=self.catalog.locale)
+        """An empty catalog for the locale: Babel's plural rules for it (or its definition's)."""
+        return new_catalog(self.locale) if self.locale else Catalog(locale=self.catalog.locale)
+
+    @property
+    def plural_source(self) -> str:
+        return self.locale.plural_source if self.locale else "CLDR"
 
     @functools.cached_property
     def typical(self) -> float:
@@ -112,9 +119,10 @@ def _within_limits(english: str, text: str) -> bool:
 
 def plural_forms_header(subject: Subject) -> Iterator[tuple[int, str]]:
     catalog, cldr = subject.catalog, subject.cldr
-    if catalog.locale and catalog.num_plurals != cldr.num_plurals:
+    if catalog.locale_identifier and catalog.num_plurals != cldr.num_plurals:
         yield (header_line(subject.path, "Plural-Forms"),
-               f"header Plural-Forms gives nplurals={catalog.num_plurals}; CLDR for "
+               f"header Plural-Forms gives nplurals={catalog.num_plurals}; "
+               f"{subject.plural_source} for "
                f"{catalog.locale_identifier} says {cldr.plural_forms!r}")
 
 
@@ -125,8 +133,8 @@ def language_header(subject: Subject) -> Iterator[tuple[int, str]]:
         return
     try:
         same = Locale.parse(declared.replace("-", "_")) == Locale.parse(subject.code)
-    except (UnknownLocaleError, ValueError):
-        same = False
+    except (UnknownLocaleError, ValueError):  # a code CLDR does not know (it has a locale.toml)
+        same = declared.replace("-", "_") == subject.code
     if not same:
         yield (subject.line_of('"Language:'), f"header says Language: {declared}, but the "
                f"catalog is in locales/{subject.code}/")
@@ -194,7 +202,7 @@ def plural(subject: Subject, message: Message) -> Iterator[str]:
             yield f"missing plural form msgstr[{index}] ({plural_form_examples(cldr, index)})"
     elif all(strings) and len(strings) != cldr.num_plurals:
         yield (f"has {len(strings)} plural forms; {subject.catalog.locale_identifier} needs "
-               f"{cldr.num_plurals} (CLDR: {cldr.plural_forms})")
+               f"{cldr.num_plurals} ({subject.plural_source}: {cldr.plural_forms})")
 
 
 def length_limit(subject: Subject, message: Message) -> Iterator[str]:

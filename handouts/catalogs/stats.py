@@ -102,7 +102,7 @@ def catalog_stats(locales_dir: Path) -> list[Stats]:
             rows.append(count(load(code, locales_dir), template))
         except (CatalogError, LocaleError) as exc:  # unreadable, or a folder named wrongly
             try:
-                info = locale_info(code)
+                info = locale_info(code, locales_dir)
                 names = (info.native_name, info.english_name, info.direction)
             except LocaleError:
                 names = (code, code, "ltr")

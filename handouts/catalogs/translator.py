@@ -7,6 +7,7 @@ English, marked with lang="en", instead of printing something broken.
 
 from __future__ import annotations
 
+import gettext
 import io
 from dataclasses import dataclass
 from gettext import NullTranslations
@@ -18,7 +19,7 @@ from babel.support import Translations
 from markupsafe import Markup
 
 from .. import markup
-from .locales import SOURCE_LOCALE
+from .locales import SOURCE_LOCALE, LocaleInfo, new_catalog
 from .po import ERROR, is_translated, msgid_of, quote_msgid
 
 if TYPE_CHECKING:
@@ -66,7 +67,8 @@ class Translator:
         self.locale = locale_catalog.locale
         self._source = locale_catalog
         self._recorder = _FallbackRecorder()
-        self._translations = _compile(locale_catalog.catalog, self._is_usable(locale_catalog))
+        self._translations = _compile(locale_catalog.catalog, self.locale,
+                                     self._is_usable(locale_catalog))
         self._translations.add_fallback(self._recorder)
         #: msgid -> (English, translation) of every message printed so far: fit attribution.
         self.served: dict[str, tuple[str, str]] = {}
@@ -127,15 +129,18 @@ class Translator:
 
 
 
-def _compile(catalog: Catalog, usable) -> Translations:
+def _compile(catalog: Catalog, locale: LocaleInfo, usable) -> Translations:
     """In-memory .mo through Babel, so lookups and plural rules are standard gettext."""
-    clean = Catalog(locale=catalog.locale, domain=catalog.domain)  # CLDR plural rules
+    clean = new_catalog(locale, domain=catalog.domain)  # CLDR's plural rules, or locale.toml's
     for message in catalog:
         if message.id and not message.fuzzy and is_translated(message) and usable(message):
             clean.add(message.id, message.string)
     buffer = io.BytesIO()
     write_mo(buffer, clean)
     buffer.seek(0)
-    return Translations(buffer)
+    translations = Translations(buffer)
+    if locale.definition:  # Babel writes no Plural-Forms into the .mo for a code CLDR lacks
+        translations.plural = gettext.c2py(clean.plural_expr)  # type: ignore[assignment]
+    return translations
 
 

@@ -23,7 +23,7 @@ from ..sources import catalog_path
 from . import extract
 from .catalog import available_locales
 from .glossary import Glossary, load_glossary, load_locale_glossary
-from .locales import SOURCE_LOCALE, LocaleError, locale_info
+from .locales import SOURCE_LOCALE, LocaleError, LocaleInfo, locale_info, new_catalog
 from .po import CatalogError, msgid_of, po_syntax_problem, read_catalog_file, shown_path
 
 #: Babel's (and pybabel's) default line width for .po files.
@@ -82,12 +82,13 @@ def init_locale(code: str, locales_dir: Path, *, pot_path: Path | None = None,
                 glossary_path: Path | None = None, now: dt.datetime | None = None) -> list[Path]:
     """Start a locale: its .po from the template, a glossary stub and a review record.
 
-    Names, direction, plural rules and script all come from CLDR through Babel; nothing in
-    Python changes for a new language. Never overwrites: a file that exists is kept (a
+    Names, direction, plural rules and script all come from CLDR through Babel, or, for a
+    language CLDR does not know, from locales_dir/<code>/locale.toml; nothing in Python
+    changes for a new language. Never overwrites: a file that exists is kept (a
     catalog started in Weblate gets just the stubs). Returns the files created; raises
     WorkflowError when there is nothing to create, LocaleError for an unknown code.
     """
-    info = locale_info(code)
+    info = locale_info(code, locales_dir)
     if code == SOURCE_LOCALE:
         raise WorkflowError(f"{code} is the source language: its text is in templates/")
     path = catalog_path(locales_dir, code)
@@ -96,10 +97,10 @@ def init_locale(code: str, locales_dir: Path, *, pot_path: Path | None = None,
     review = locales_dir / code / "REVIEW.md"
     created = []
     if not path.exists():
-        write_if_changed(path, new_catalog_bytes(code, pot_path or _pot(locales_dir), now))
+        write_if_changed(path, new_catalog_bytes(info, pot_path or _pot(locales_dir), now))
         created.append(path)
     if glossary_path.exists() and not local_glossary.exists():
-        write_if_changed(local_glossary, glossary_stub(code, load_glossary(glossary_path)))
+        write_if_changed(local_glossary, glossary_stub(info, load_glossary(glossary_path)))
         created.append(local_glossary)
     if not review.exists():
         write_if_changed(review, REVIEW_STUB.format(english=info.english_name, code=code).encode())
@@ -111,12 +112,11 @@ def init_locale(code: str, locales_dir: Path, *, pot_path: Path | None = None,
     return created
 
 
-def new_catalog_bytes(code: str, pot_path: Path, now: dt.datetime | None = None) -> bytes:
+def new_catalog_bytes(info: LocaleInfo, pot_path: Path, now: dt.datetime | None = None) -> bytes:
     """A new, empty catalog as `pybabel init` makes it, with the project's review header."""
-    info = locale_info(code)
     template = read_catalog_file(pot_path)
     now = now or dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-    catalog = Catalog(locale=code, project=template.project, version=__version__,
+    catalog = new_catalog(info, project=template.project, version=__version__,
                       copyright_holder=template.copyright_holder,
                       msgid_bugs_address=template.msgid_bugs_address,
                       creation_date=template.creation_date, revision_date=now,
@@ -149,8 +149,8 @@ header of LC_MESSAGES/messages.po: see TRANSLATING.md, "Review and sign-off".)
 """
 
 
-def glossary_stub(code: str, glossary: Glossary) -> bytes:
-    info = locale_info(code)
+def glossary_stub(info: LocaleInfo, glossary: Glossary) -> bytes:
+    code = info.code
     lines = [f"# {info.english_name} ({code}) renderings of the recurring terms "
              "(see locales/glossary.toml and GLOSSARY.md).",
              "# List every form your catalog uses for a term (or a stem that all its forms",
@@ -182,9 +182,18 @@ def po_bytes(catalog: Catalog, header_comment: str, *, no_location: bool) -> byt
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=PO_WIDTH, no_location=no_location, include_previous=True,
              include_lineno=False)
-    body = buffer.getvalue()
+    body = _with_plural_forms(buffer.getvalue(), catalog)
     assert body.startswith(b"\n"), "Babel writes the (empty) header comment first"
     return (header_comment.encode() + body) if header_comment else body[1:]
+
+
+def _with_plural_forms(body: bytes, catalog: Catalog) -> bytes:
+    """Babel leaves Plural-Forms out for a code CLDR does not know (a locale.toml's): put the
+    catalog's own back where Babel writes it, since gettext (msgfmt) cannot do without it."""
+    if catalog.locale is not None or b'\n"Plural-Forms:' in body:
+        return body
+    line = f'"Plural-Forms: {catalog.plural_forms}\\n"\n'.encode()
+    return body.replace(b'\n"MIME-Version:', b"\n" + line + b'"MIME-Version:', 1)
 
 
 @dataclass
@@ -212,12 +221,15 @@ def update_catalogs(codes: list[str] | None, locales_dir: Path, *,
         result = UpdateResult(code, path)
         results.append(result)
         try:
-            locale_info(code)
+            info = locale_info(code, locales_dir)
             catalog = read_catalog_file(path, code)
             original = path.read_text(encoding="utf-8")
         except (CatalogError, LocaleError, OSError) as exc:
             result.error = str(exc)
             continue
+        if info.definition:  # its locale.toml's rule may have changed: the header follows it
+            # TODO(merge): catalogs.plurals may do this for every locale
+            catalog.mime_headers = [("Plural-Forms", info.plural_forms)]
         before = {msgid_of(m): m for m in catalog if m.id}
         obsolete_before = set(catalog.obsolete)
         for key, old in list(catalog.obsolete.items()):  # back in the template: revive it
@@ -265,7 +277,7 @@ def glossary_table(locales_dir: Path) -> str:
         for code, local in with_file.items():
             forms = local.forms.get(term.key) or []
             shown = ", ".join(_md_cell(f) for f in forms) if forms else "*(not decided)*"
-            out.append(f"| `{code}` | {locale_info(code).english_name} | {shown} |")
+            out.append(f"| `{code}` | {locale_info(code, locales_dir).english_name} | {shown} |")
         out.append("")
     missing = [code for code, g in locals_.items() if not g.exists]
     if missing:

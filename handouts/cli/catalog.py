@@ -12,18 +12,19 @@ import time
 from pathlib import Path
 from typing import Literal
 
-from babel.messages.catalog import Catalog
-
 from ..catalogs import (
     ERROR,
     SOURCE_LOCALE,
     CatalogError,
     CatalogIssue,
+    LocaleDefinitionError,
     LocaleError,
     available_locales,
     check_catalogs,
     locale_info,
+    new_catalog,
     shown_path,
+    wanted_locales,
 )
 from ..catalogs.stats import catalog_stats
 from ..catalogs.workflow import (
@@ -93,14 +94,14 @@ def init_command(code: str, *, locales_dir: Path) -> int:
     except (WorkflowError, LocaleError, CatalogError) as exc:
         _err(str(exc))
         return 2
-    info = locale_info(code)
+    info = locale_info(code, locales_dir)
     for path in created:
         print(f"created {shown_path(path)}")
     if catalog_path(locales_dir, code) not in created:
         print(f"kept {shown_path(catalog_path(locales_dir, code))} (it exists)")
     print(f"{info.native_name} / {info.english_name}: script {info.script}, "
           f"{'right-to-left' if info.rtl else 'left-to-right'}, "
-          f"{Catalog(locale=code).num_plurals} plural form(s) (CLDR)")
+          f"{new_catalog(info).num_plurals} plural form(s) ({info.plural_source})")
     try:
         print(f"fonts: {', '.join(require_fonts(info.script))}")
     except FontError as exc:
@@ -136,14 +137,17 @@ def update_command(codes: list[str], *, check: bool = False, fuzzy_matching: boo
 
 def check_command(codes: list[str], *, errors_only: bool = False, strict: bool = False,
                   locales_dir: Path) -> int:
+    every = not codes
     codes = codes or [c for c in available_locales(locales_dir) if c != SOURCE_LOCALE]
     for code in codes:
         try:
-            locale_info(code)
+            locale_info(code, locales_dir)
         except LocaleError as exc:
             _err(str(exc))
             return 2
     results = check_catalogs(codes, locales_dir)
+    if every:  # the definitions of languages still waiting for a translator, too
+        results.update(check_definitions(wanted_locales(locales_dir), locales_dir))
     errors = warnings = 0
     for issues in results.values():
         for issue in issues:
@@ -163,6 +167,19 @@ def check_command(codes: list[str], *, errors_only: bool = False, strict: bool =
     print(f"\n{errors} error(s), {warnings} warning(s) in {len(codes)} catalog(s)")
     print("\n".join(summary))
     return 1 if errors or (strict and warnings) else 0
+
+
+def check_definitions(codes: list[str], locales_dir: Path) -> dict[str, list[CatalogIssue]]:
+    """A locale.toml without a catalog is checked too: 'FILE:LINE: error: key: problem'."""
+    results: dict[str, list[CatalogIssue]] = {}
+    for code in codes:
+        try:
+            locale_info(code, locales_dir)
+            results[code] = []
+        except LocaleDefinitionError as exc:
+            results[code] = [CatalogIssue(exc.path, exc.line, "", exc.problem, ERROR,
+                                          "definition")]
+    return results
 
 
 def _count_kinds(issues: list[CatalogIssue]) -> dict[str, int]:

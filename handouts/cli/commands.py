@@ -9,7 +9,14 @@ from pathlib import Path
 
 from .. import content, markup
 from ..build import matrix
-from ..catalogs import CatalogError, LocaleError, available_locales, load, locale_info
+from ..catalogs import (
+    CatalogError,
+    LocaleError,
+    available_locales,
+    load,
+    locale_info,
+    wanted_locales,
+)
 from ..catalogs.po import read_catalog_file
 from ..catalogs.stats import count
 from ..contact import ContactError
@@ -74,7 +81,7 @@ def cmd_list(locales_dir: Path | None = None) -> int:
         return 2
     for code in available_locales(locales_dir):
         try:
-            info = locale_info(code)
+            info = locale_info(code, locales_dir)
         except LocaleError as exc:  # a catalog folder named with a code CLDR does not know
             print(f"  {code:<8} BROKEN: {markup.one_line(str(exc))}")
             continue
@@ -87,7 +94,25 @@ def cmd_list(locales_dir: Path | None = None) -> int:
             status = f"BROKEN: {exc}"
         print(f"  {code:<8} {info.native_name} / {info.english_name} [{info.direction}, "
               f"{info.script}]  {status}")
+    print_wanted(locales_dir)
     return 0
+
+
+def print_wanted(locales_dir: Path) -> None:
+    """Languages with a locale.toml and no catalog: not built until `catalog init` starts one."""
+    wanted = wanted_locales(locales_dir)
+    if not wanted:
+        return
+    print("Translation wanted (defined in locale.toml, no catalog yet, so no handout is built; "
+          "start one with `catalog init CODE`):")
+    for code in wanted:
+        try:
+            info = locale_info(code, locales_dir)
+        except LocaleError as exc:
+            print(f"  {code:<8} BROKEN: {markup.one_line(str(exc))}")
+            continue
+        print(f"  {code:<8} {info.native_name} / {info.english_name} [{info.direction}, "
+              f"{info.script}]  translation wanted")
 
 
 def cmd_proof(args) -> int:
@@ -104,7 +129,8 @@ def cmd_proof(args) -> int:
     if not pdfs:
         print("error: nothing to show", file=sys.stderr)
         return 1
-    target = write_proof(pdfs, args.out / f"proof-{args.handout}-{args.paper}.png")
+    target = write_proof(pdfs, args.out / f"proof-{args.handout}-{args.paper}.png",
+                         shipped("locales"))
     print(f"proof sheet: {target} ({len(pdfs)} locales)")
     return status
 
@@ -116,11 +142,14 @@ def cmd_build(args) -> int:
     requested = split_values(args.locale)
     # Only locales asked for by name stop the build; a catalog folder with an unknown code
     # fails on its own (naming its file) while the other locales build.
-    problems = matrix.validate_selection(handouts, requested, papers)
+    problems = []
     try:
         sources = sources_from(args, strict=args.strict, print_shop=args.print_shop)
     except ContactError as exc:
         problems.append(str(exc))
+    problems[:0] = matrix.validate_selection(handouts, requested, papers,
+                                             getattr(args, "locales_dir", None)
+                                             or shipped("locales"))
     if problems:
         for problem in problems:
             print(f"error: {problem}", file=sys.stderr)

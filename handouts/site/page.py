@@ -24,7 +24,7 @@ from babel.units import format_unit
 from PIL import Image
 
 from .. import content
-from ..catalogs import LocaleError, LocaleInfo, locale_info
+from ..catalogs import LocaleError, LocaleInfo, locale_info, wanted_locales
 from ..contact import Contact
 from ..files import write_if_changed
 from ..sources import Sources
@@ -290,6 +290,18 @@ def _add_documents(language: Language, results: list[dict], writer: _Writer
     return members
 
 
+def wanted_languages(locales_dir: Path) -> list[LocaleInfo]:
+    """Languages defined (locale.toml) but not translated yet, by English name; a broken
+    definition is left out here (`catalog check` and `list` name its file and line)."""
+    infos = []
+    for code in wanted_locales(locales_dir):
+        try:
+            infos.append(locale_info(code, locales_dir))
+        except LocaleError:
+            continue
+    return sorted(infos, key=lambda info: info.english_name.casefold())
+
+
 def manifest_sources(manifest: dict, path: Path) -> Sources:
     """The folders the build read, as it recorded them (a manifest older than that: error)."""
     recorded = manifest.get("sources")
@@ -312,7 +324,7 @@ def generate(out_dir: Path, sources: Sources | None = None) -> SiteSummary:
     statuses = translation_statuses(sources.locales)
     for code in attempted:
         try:
-            info = locale_info(code)
+            info = locale_info(code, sources.locales)
         except LocaleError:
             continue
         title, title_lang = translated_title(code, info, sources.locales)
@@ -328,6 +340,7 @@ def generate(out_dir: Path, sources: Sources | None = None) -> SiteSummary:
         everything += members
         languages.append(language)
     languages.sort(key=lambda lang: lang.info.english_name.casefold())
+    wanted = wanted_languages(sources.locales)
 
     all_zip = None
     if everything:
@@ -341,7 +354,7 @@ def generate(out_dir: Path, sources: Sources | None = None) -> SiteSummary:
 
     contact = manifest_contact(manifest)
     html = _environment(sources.site_templates).get_template("index.html").render(
-        languages=languages, all_zip=all_zip, assets=assets, contact=contact,
+        languages=languages, wanted=wanted, all_zip=all_zip, assets=assets, contact=contact,
         edition=contact.name if contact else "",
         contact_name=(contact.display_name if contact else str(manifest.get("contact") or "")),
         reviewed_date=format_date(content.CONTENT_REVIEWED, format="long", locale="en"),
