@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from .. import fonts
+from . import dates
 
 SOURCE_LOCALE = "en"
 
@@ -24,14 +24,6 @@ TALL_SCRIPTS = frozenset({"Mymr", "Ethi", "Deva", "Guru", "Beng", "Khmr", "Thai"
 _DIGIT_ZERO = {"arab": 0x0660, "arabext": 0x06F0, "beng": 0x09E6, "deva": 0x0966,
                "guru": 0x0A66, "gujr": 0x0AE6, "mymr": 0x1040, "khmr": 0x17E0, "thai": 0x0E50,
                "laoo": 0x0ED0, "tibt": 0x0F20}
-
-
-#: Month names for locales whose CLDR data in Babel falls back to another language's
-#: (Babel gives Haitian Creole French months). Standard Haitian Creole orthography.
-_MONTHS_OVERRIDE = {
-    "ht": ("janvye", "fevriye", "mas", "avril", "me", "jen", "jiyè", "out", "septanm",
-           "oktòb", "novanm", "desanm"),
-}
 
 
 class LocaleError(ValueError):
@@ -65,11 +57,8 @@ class LocaleInfo:
         return text.translate(str.maketrans("0123456789", self.digits))
 
     def format_date(self, value) -> str:
-        """A long date in the locale's own words and digits (CLDR via Babel)."""
-        months = _MONTHS_OVERRIDE.get(self.code)
-        text = (f"{value.day} {months[value.month - 1]} {value.year}" if months
-                else format_date(value, format="long", locale=self.code))
-        return self.localize_digits(text)
+        """A long date in the locale's own words and digits (CLDR, or dates.DATE_STYLES)."""
+        return self.localize_digits(dates.long_date(self.code, value))
 
     def format_number(self, value) -> str:
         return self.localize_digits(format_decimal(value, locale=self.code,
