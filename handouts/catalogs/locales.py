@@ -26,6 +26,11 @@ _DIGIT_ZERO = {"arab": 0x0660, "arabext": 0x06F0, "beng": 0x09E6, "deva": 0x0966
                "laoo": 0x0ED0, "tibt": 0x0F20}
 
 
+#: Scripts that set one sentence after another with no space: their full stop (。) is
+#: full-width and carries its own spacing, so a space after it shows as a gap.
+UNSPACED_SCRIPTS = frozenset({"Hans", "Hant", "Jpan"})
+
+
 class LocaleError(ValueError):
     """A locale code Babel does not know."""
 
@@ -52,6 +57,11 @@ class LocaleInfo:
         """The locale's default digits (CLDR), e.g. '۰۱۲۳۴۵۶۷۸۹' for Persian."""
         zero = _DIGIT_ZERO.get(self.babel.default_numbering_system)
         return "".join(chr(zero + i) for i in range(10)) if zero else "0123456789"
+
+    @property
+    def sentence_joiner(self) -> str:
+        """What templates put between two messages in one paragraph: a space, or nothing."""
+        return "" if self.script in UNSPACED_SCRIPTS else " "
 
     def localize_digits(self, text: str) -> str:
         return text.translate(str.maketrans("0123456789", self.digits))
