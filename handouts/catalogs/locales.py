@@ -13,11 +13,11 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from babel.dates import format_date
 from babel.messages.catalog import Catalog
 from babel.numbers import format_decimal
 
 from .. import fonts
+from . import dates
 from .definitions import (
     LocaleDefinition,
     LocaleDefinitionError,
@@ -43,12 +43,9 @@ _DIGIT_ZERO = {"arab": 0x0660, "arabext": 0x06F0, "beng": 0x09E6, "deva": 0x0966
                "laoo": 0x0ED0, "tibt": 0x0F20}
 
 
-#: Month names for locales whose CLDR data in Babel falls back to another language's
-#: (Babel gives Haitian Creole French months). Standard Haitian Creole orthography.
-_MONTHS_OVERRIDE = {
-    "ht": ("janvye", "fevriye", "mas", "avril", "me", "jen", "jiyè", "out", "septanm",
-           "oktòb", "novanm", "desanm"),
-}
+#: Scripts that set one sentence after another with no space: their full stop (。) is
+#: full-width and carries its own spacing, so a space after it shows as a gap.
+UNSPACED_SCRIPTS = frozenset({"Hans", "Hant", "Jpan"})
 
 
 @dataclass(frozen=True)
@@ -93,19 +90,20 @@ class LocaleInfo:
         """Where the plural rule comes from, for people: 'CLDR' or the definition file."""
         return self.definition.path.name if self.definition else "CLDR"
 
+    @property
+    def sentence_joiner(self) -> str:
+        """What templates put between two messages in one paragraph: a space, or nothing."""
+        return "" if self.script in UNSPACED_SCRIPTS else " "
+
     def localize_digits(self, text: str) -> str:
         return text.translate(str.maketrans("0123456789", self.digits))
 
     def format_date(self, value) -> str:
-        """A long date in the locale's own words and digits (CLDR via Babel)."""
-        months = _MONTHS_OVERRIDE.get(self.code)
+        """A long date in the locale's own words and digits: a definition's pattern, else
+        CLDR or dates.DATE_STYLES."""
         if self.definition:
-            text = self.definition.format_date(value)
-        elif months:
-            text = f"{value.day} {months[value.month - 1]} {value.year}"
-        else:
-            text = format_date(value, format="long", locale=self.code)
-        return self.localize_digits(text)
+            return self.localize_digits(self.definition.format_date(value))
+        return self.localize_digits(dates.long_date(self.code, value))
 
     def format_number(self, value) -> str:
         return self.localize_digits(format_decimal(value, locale=self.cldr_code,

@@ -99,6 +99,8 @@ class HtmlRenderer:
                 "previous": number(content.SCALE_PREVIOUS),
             },
             "number": number,
+            # Between two messages set in one paragraph (" ", or "" after Chinese 。).
+            "sentence_joiner": locale.sentence_joiner,
             "status": {
                 "show_notice": locale.code != "en",
                 "reviewed": status.reviewed,
