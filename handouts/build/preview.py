@@ -38,6 +38,7 @@ class PreviewResult:
     problems: list[str] = field(default_factory=list)
     fallbacks: set[str] = field(default_factory=set)
     seconds: float = 0.0
+    scales: dict[str, int] = field(default_factory=dict)   # stem -> the scale that fitted
 
 
 STATE_FILE = ".preview.json"
@@ -74,12 +75,14 @@ def _remove_outputs(folder: Path, stem: str) -> None:
 
 def preview(code: str, sources: Sources, out_dir: Path, *, paper: str = "letter",
             png: bool = False, handouts: list[str] | None = None,
-            dpi: int = 100) -> PreviewResult:
+            dpi: int = 100, scale_hints: dict[str, int] | None = None) -> PreviewResult:
     """Every handout of one locale on one paper, into OUT/<locale>/, laid out as the build does.
 
     Fast after the first run: a handout is laid out again only when something it prints
     changed (the messages it used, templates, code, contact details, fonts); otherwise its
-    PDF from the last preview stands.
+    PDF from the last preview stands. scale_hints (stem -> scale, e.g. from an earlier
+    preview in another folder) tell the fit loop where to start when this folder has none;
+    they change how fast, never what.
     """
     started = time.perf_counter()
     result = PreviewResult(code)
@@ -113,8 +116,9 @@ def preview(code: str, sources: Sources, out_dir: Path, *, paper: str = "letter"
                                 print_shop=sources.print_shop)
             renderer = shared_renderer(sources.templates)
             # The type scale that fitted last time is where the fit loop starts looking.
+            hint = (scale_hints or {}).get(stem, TYPE_SCALES[0])
             checked = make(document, renderer, sources,
-                           first_scale=(last or {}).get("scale", TYPE_SCALES[0]))
+                           first_scale=(last or {}).get("scale", hint))
             if checked.fit_error is not None and checked.fit_error.last is not None:
                 result.problems += checked.document_problems
                 data, _ = renderer.write(checked.fit_error.last)
@@ -136,6 +140,7 @@ def preview(code: str, sources: Sources, out_dir: Path, *, paper: str = "letter"
             result.fallbacks |= fitted.fallbacks
             _remove_outputs(folder, overflow_stem)
             write_if_changed(target, data)
+            result.scales[stem] = fitted.scale
             state[stem] = {"key": _preview_key(common, loaded, handout, paper, fitted.messages),
                            "messages": sorted(fitted.messages), "problems": problems,
                            "scale": fitted.scale, "fallbacks": sorted(fitted.fallbacks)}

@@ -122,13 +122,20 @@ def build_edition(request: dict, folder: str, templates: str, locales: str) -> d
     return asdict(progress)
 
 
+#: The scale each flyer last fitted at in this worker process, by locale, paper and mode:
+#: where the next preview's fit loop starts (other contact details rarely change it).
+_SCALE_HINTS: dict[tuple[str, bool], dict[str, int]] = {}
+
+
 def preview_flyer(contact: dict, locale: str, paper: str, print_shop: bool, folder: str,
                   templates: str, locales: str) -> dict:
     """The flyer in one language with these contact details: PDF and page image."""
     sources = Sources(Path(templates), Path(locales), parse_contact(contact, "form"),
                       print_shop=print_shop)
+    hints = _SCALE_HINTS.setdefault((locale, print_shop), {})
     result = preview(locale, sources, Path(folder), paper=paper, png=True,
-                     handouts=[PREVIEW_HANDOUT], dpi=PREVIEW_DPI)
+                     handouts=[PREVIEW_HANDOUT], dpi=PREVIEW_DPI, scale_hints=hints)
+    hints.update(result.scales)
     return _preview_summary(result, Path(folder))
 
 
@@ -167,7 +174,7 @@ def _preview_summary(result, root: Path) -> dict:
     return {"pdfs": [str(p.relative_to(root)) for p in result.pdfs],
             "pngs": [str(p.relative_to(root)) for p in result.pngs],
             "problems": [_strip_paths(p, root) for p in result.problems],
-            "fallbacks": len(result.fallbacks)}
+            "fallbacks": len(result.fallbacks), "scales": result.scales}
 
 
 def _strip_paths(text: str, root: Path) -> str:
