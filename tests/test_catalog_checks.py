@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from handouts import catalogs, cli, content, markup, render
-from handouts.catalogs import rules
+from handouts.catalogs import project, rules
 from handouts.catalogs.glossary import Term
 from handouts.catalogs.po import po_syntax_problem
 from handouts.render import pdf as render_pdf
@@ -27,6 +27,8 @@ HEADER = """\
 # Reviewed-On:
 msgid ""
 msgstr ""
+"Project-Id-Version: {version}\\n"
+"Report-Msgid-Bugs-To: {bugs}\\n"
 "Language: {code}\\n"
 "Content-Type: text/plain; charset=UTF-8\\n"
 "Plural-Forms: {plural}\\n"
@@ -62,7 +64,9 @@ msgstr[1] "Una consulta de hasta %(num)s minutos."
 def write_catalog(root: Path, body: str, code: str = "es", header: str = HEADER) -> Path:
     path = catalog_path(root, code)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(header.format(code=code, plural=PLURALS[code]) + body, encoding="utf-8")
+    path.write_text(header.format(code=code, plural=PLURALS[code],
+                                  version=project.project_id_version(),
+                                  bugs=project.bugs_address()) + body, encoding="utf-8")
     return path
 
 
@@ -363,7 +367,8 @@ def test_display_width_counts_wide_characters_double():
 def test_overflow_names_the_message_that_grew_most(tmp_path, monkeypatch):
     """A handout that cannot fit says which translations to shorten, with their lines."""
     grown = "Si usted o alguien que conoce es detenido, hable con un abogado. " * 12
-    longer = "Los agentes que ICE ha capacitado pueden hacer parte del trabajo migratorio. " * 5
+    longer = "Los agentes que ICE ha capacitado pueden hacer parte del trabajo migratorio " \
+             "(1996, 2002). " * 5
     body = GOOD + ('\nmsgid ""\n"If you or someone you know is stopped, held in jail or contacted '
                    'by ICE, talk "\n"to an immigration lawyer as soon as possible. Acting early '
                    'keeps more "\n"options open."\n' f'msgstr "{grown}"\n'

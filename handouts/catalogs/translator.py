@@ -129,7 +129,10 @@ class Translator:
 
 def _compile(catalog: Catalog, usable) -> Translations:
     """In-memory .mo through Babel, so lookups and plural rules are standard gettext."""
-    clean = Catalog(locale=catalog.locale, domain=catalog.domain)  # CLDR plural rules
+    clean = Catalog(locale=catalog.locale, domain=catalog.domain)
+    # The catalog's own Plural-Forms, as gettext would use it (the check holds it to CLDR);
+    # Babel's default would be its old built-in table, in another order for some locales.
+    clean.mime_headers = [("Plural-Forms", catalog.plural_forms)]
     for message in catalog:
         if message.id and not message.fuzzy and is_translated(message) and usable(message):
             clean.add(message.id, message.string)

@@ -17,10 +17,9 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
-from .. import __version__
 from ..files import write_if_changed
 from ..sources import catalog_path
-from . import extract
+from . import extract, plurals, project
 from .catalog import available_locales
 from .glossary import Glossary, load_glossary, load_locale_glossary
 from .locales import SOURCE_LOCALE, LocaleError, locale_info
@@ -116,12 +115,13 @@ def new_catalog_bytes(code: str, pot_path: Path, now: dt.datetime | None = None)
     info = locale_info(code)
     template = read_catalog_file(pot_path)
     now = now or dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-    catalog = Catalog(locale=code, project=template.project, version=__version__,
+    catalog = Catalog(locale=code, project=project.PROJECT, version=project.version(),
                       copyright_holder=template.copyright_holder,
-                      msgid_bugs_address=template.msgid_bugs_address,
+                      msgid_bugs_address=project.bugs_address(),
                       creation_date=template.creation_date, revision_date=now,
                       last_translator="FULL NAME <EMAIL@ADDRESS>",
                       language_team=f"{info.english_name} <LL@li.org>", fuzzy=False)
+    set_plural_forms(catalog, plurals.plural_forms(code))
     for message in template:
         if message.id:
             empty = "" if isinstance(message.id, str) else ("",) * catalog.num_plurals
@@ -129,6 +129,24 @@ def new_catalog_bytes(code: str, pot_path: Path, now: dt.datetime | None = None)
                         flags=message.flags - {"fuzzy"}, context=message.context)
     header = NEW_CATALOG_HEADER.format(english=info.english_name, year=now.year)
     return po_bytes(catalog, header, no_location=True)
+
+
+def set_plural_forms(catalog: Catalog, header: str) -> None:
+    """Give a catalog this Plural-Forms header (Babel's own table would be used otherwise)."""
+    catalog.mime_headers = [("Plural-Forms", header)]
+
+
+def refresh_header(catalog: Catalog, code: str) -> str:
+    """Project-Id-Version and Report-Msgid-Bugs-To from pyproject.toml; a Plural-Forms that
+    disagrees with CLDR replaced (one that agrees is kept as written). Returns the replaced
+    Plural-Forms, or ""."""
+    catalog.project, catalog.version = project.PROJECT, project.version()
+    catalog.msgid_bugs_address = project.bugs_address()
+    old = catalog.plural_forms
+    if plurals.accepts(catalog.num_plurals, catalog.plural_expr, code) is None:
+        return ""
+    set_plural_forms(catalog, plurals.plural_forms(code))
+    return old
 
 
 REVIEW_STUB = """\
@@ -195,6 +213,9 @@ class UpdateResult:
     added: list[str] = field(default_factory=list)
     fuzzy: list[str] = field(default_factory=list)     # newly fuzzy: the English changed
     obsolete: list[str] = field(default_factory=list)  # newly obsolete: left the template
+    #: The Plural-Forms header replaced because it disagreed with CLDR ("" when kept): the
+    #: plural messages need a translator's look (forms added empty, or in another order).
+    replaced_plural_forms: str = ""
     error: str = ""
 
 
@@ -228,6 +249,7 @@ def update_catalogs(codes: list[str] | None, locales_dir: Path, *,
         no_location = not any(m.locations for m in catalog if m.id)
         catalog.update(template, no_fuzzy_matching=not fuzzy_matching,
                        update_header_comment=False)
+        result.replaced_plural_forms = refresh_header(catalog, code)
         after = {msgid_of(m): m for m in catalog if m.id}
         for key, message in after.items():  # still fuzzy: keep its `#|` (Babel drops it)
             if message.fuzzy and not message.previous_id and key in before:

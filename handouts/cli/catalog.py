@@ -12,8 +12,6 @@ import time
 from pathlib import Path
 from typing import Literal
 
-from babel.messages.catalog import Catalog
-
 from ..catalogs import (
     ERROR,
     SOURCE_LOCALE,
@@ -25,6 +23,7 @@ from ..catalogs import (
     locale_info,
     shown_path,
 )
+from ..catalogs.plurals import gettext_plural
 from ..catalogs.stats import catalog_stats
 from ..catalogs.workflow import (
     WorkflowError,
@@ -100,7 +99,8 @@ def init_command(code: str, *, locales_dir: Path) -> int:
         print(f"kept {shown_path(catalog_path(locales_dir, code))} (it exists)")
     print(f"{info.native_name} / {info.english_name}: script {info.script}, "
           f"{'right-to-left' if info.rtl else 'left-to-right'}, "
-          f"{Catalog(locale=code).num_plurals} plural form(s) (CLDR)")
+          f"{gettext_plural(code).nplurals} plural form(s) (CLDR: "
+          f"{', '.join(gettext_plural(code).categories)})")
     try:
         print(f"fonts: {', '.join(require_fonts(info.script))}")
     except FontError as exc:
@@ -129,6 +129,9 @@ def update_command(codes: list[str], *, check: bool = False, fuzzy_matching: boo
                                                       ("obsolete", r.obsolete)) if v)
         verb = ("would change" if check else "updated") if r.changed else "up to date"
         print(f"{r.code:<8} {verb}" + (f" ({what})" if what else ""))
+        if r.replaced_plural_forms:
+            print(f"         Plural-Forms was {r.replaced_plural_forms!r}, now CLDR's: check "
+                  "each plural message's msgstr[] (one per form, in CLDR's order)")
         if check and r.changed:
             status = max(status, 1)
     return status
