@@ -31,7 +31,7 @@ def plural_forms_header(subject: Subject) -> Iterator[tuple[int, str]]:
             f"({', '.join(reference.categories)})"
     line = subject.header_fields.get("Plural-Forms")
     if line is None:
-        yield (subject.header_fields.get("Language", 1),
+        yield (subject.line_of('msgstr ""'),
                f"no Plural-Forms header: gettext cannot choose a plural form without it; "
                f"{where}: add the header line {paste}")
         return
@@ -59,8 +59,9 @@ def _form_of(expression: str, n: int) -> str:
 
 def language_header(subject: Subject) -> Iterator[tuple[int, str]]:
     if "Language" not in subject.header_fields:
-        yield 1, ("no Language header: Weblate, Poedit and msgfmt read the language from it; "
-                  f"add the header line {header_to_paste('Language', subject.code)}")
+        yield subject.line_of('msgstr ""'), (
+            "no Language header: Weblate, Poedit and msgfmt read the language from it; add "
+            f"the header line {header_to_paste('Language', subject.code)}")
         return
     declared = dict(subject.catalog.mime_headers).get("Language", "")
     try:

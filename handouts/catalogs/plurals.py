@@ -4,13 +4,14 @@ gettext picks a plural form with a C expression of n, a whole number, so only th
 part of a CLDR rule can be written: the fraction operands (v, w, f, t) are 0 and i is n. A
 category no whole number reaches (Russian "other", used only for fractions) is left out.
 
-CLDR's exponent operand e (also c) defines the "many" of Spanish, French, Italian, Portuguese
-and Catalan: "un millón de minutos", "1 million de minutes". gettext has no exponent, and the
-choice is ours: this project drops that category, as gettext's usual two-form headers
-(msginit, Poedit, pofilter) do, so a million takes the "other" form and those languages keep
-two forms. Weblate instead gives the category every whole million (`n != 0 && n % 1000000 ==
-0`, three forms); `accepts` takes that header too, since it agrees with CLDR on every whole
-number. `babel.plural.to_gettext` would write `e` itself, which gettext cannot parse.
+CLDR's "many" of Spanish, French, Italian, Portuguese and Catalan is for whole millions ("un
+millón de minutos") and for numbers in exponent notation, written with an operand e (also c)
+that gettext does not have; `babel.plural.to_gettext` writes `e` anyway, which gettext cannot
+parse. The choice is ours: this project drops that category, as gettext's usual two-form
+headers (msginit, Poedit, pofilter) do, so a million takes the "other" form and those
+languages keep two forms (the handouts' numbers are minutes and hours). Weblate keeps it for
+every whole million (`n != 0 && n % 1000000 == 0`, three forms); `accepts` takes that header
+too, since it is CLDR's own answer for every whole number.
 
 `plural_forms` takes a locale code or an explicit CLDR rule, so a locale that CLDR does not
 know can state its rule ("one: n = 1; few: n = 2..4") and get its header the same way.
