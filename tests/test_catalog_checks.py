@@ -483,9 +483,10 @@ def test_stale_plural_forms_header_gets_the_header_to_paste(tmp_path, capsys):
     status, errors, _ = run_check(capsys, tmp_path, "am")
     assert status == 1
     assert errors == [f"{path}:{line_of(path, 'Plural-Forms')}: error: header Plural-Forms puts "
-                      'n = 0 in msgstr[1], CLDR in msgstr[0] ("one"); CLDR for am says nplurals=2 '
-                      '(one, other): replace the header with "Plural-Forms: nplurals=2; '
-                      'plural=(n != 0 && n != 1);\\n"']
+                      'n = 0 in msgstr[1], CLDR in msgstr[0] ("one"); CLDR for am says '
+                      "'nplurals=2; plural=(n != 0 && n != 1);' (forms: one, other): replace "
+                      'the header with "Plural-Forms: nplurals=2; plural=(n != 0 && n != 1);'
+                      '\\n"']
 
 
 @pytest.mark.parametrize("plural,forms", [

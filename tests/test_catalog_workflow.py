@@ -226,6 +226,12 @@ def test_pot_header_comes_from_pyproject():
     assert project.version() == pyproject["project"]["version"]
 
 
+def test_readmes_pybabel_command_writes_the_same_header():
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    assert f"--version={project.version()} " in readme
+    assert f'--msgid-bugs-address="{project.bugs_address()}"' in readme
+
+
 def test_report_msgid_bugs_to_points_at_a_real_place():
     """While pyproject.toml names no issue tracker, the header links TRANSLATING.md's section."""
     address = project.bugs_address()

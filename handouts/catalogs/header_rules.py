@@ -27,8 +27,8 @@ def plural_forms_header(subject: Subject) -> Iterator[tuple[int, str]]:
     """Plural-Forms must agree with CLDR on every whole number (plurals.accepts)."""
     reference, catalog = subject.plural, subject.catalog
     paste = header_to_paste("Plural-Forms", reference.header)
-    where = f"CLDR for {subject.code} says nplurals={reference.nplurals} " \
-            f"({', '.join(reference.categories)})"
+    where = f"CLDR for {subject.code} says {reference.header!r} " \
+            f"(forms: {', '.join(reference.categories)})"
     line = subject.header_fields.get("Plural-Forms")
     if line is None:
         yield (subject.line_of('msgstr ""'),

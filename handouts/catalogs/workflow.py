@@ -175,6 +175,9 @@ def glossary_stub(code: str, glossary: Glossary) -> bytes:
              "# share). `python build_pdf.py catalog check " + code + "` warns when a message's",
              "# English has the term and its translation none of these forms. An empty list",
              "# means not decided yet: that term is not checked.",
+             "# Messages your language writes exactly as the English (a loanword, a name):",
+             "# no same-as-english warning for them.",
+             "same_as_english = []",
              "[terms]"]
     for term in glossary.terms.values():
         lines.append(f"# {term.english}: {term.note}" if term.note else f"# {term.english}")
