@@ -499,6 +499,20 @@ def test_a_header_that_agrees_with_cldr_is_accepted(tmp_path, capsys, plural, fo
     assert run_check(capsys, tmp_path, "es") == (0, [], [])
 
 
+def test_a_locale_outside_cldr_is_checked_against_its_stated_rule(tmp_path):
+    """Mam (mam) is not in CLDR: with no rule its header cannot be checked (an error); with
+    the rule its locale definition states, the header is held to that rule."""
+    path = write_catalog(tmp_path, GOOD, code="es")
+    catalog = catalogs.read_catalog_file(path)
+    def plural_issues(rule):
+        subject = rules.Subject(catalog, path, "mam", catalogs.ReviewStatus(), plural_rule=rule)
+        return [i.problem for i in rules.run(subject) if i.kind == "plural-forms"]
+    assert plural_issues(None) == ["no CLDR plural rule for 'mam', so its Plural-Forms cannot "
+                                   "be checked: state the locale's rule (see TRANSLATING.md)"]
+    assert plural_issues("one: n = 1") == []
+    assert plural_issues({}) and "nplurals=1" in plural_issues({})[0]
+
+
 def test_old_project_version_and_placeholder_bugs_address_are_warnings(tmp_path, capsys):
     header = HEADER.replace("{version}", "287g-handouts 0.1").replace("{bugs}", "EMAIL@ADDRESS")
     path = write_catalog(tmp_path, GOOD, header=header)

@@ -26,6 +26,11 @@ def header_to_paste(name: str, value: str) -> str:
 def plural_forms_header(subject: Subject) -> Iterator[tuple[int, str]]:
     """Plural-Forms must agree with CLDR on every whole number (plurals.accepts)."""
     reference, catalog = subject.plural, subject.catalog
+    if reference is None:
+        yield (subject.header_fields.get("Plural-Forms", 1),
+               f"no CLDR plural rule for {subject.code!r}, so its Plural-Forms cannot be "
+               "checked: state the locale's rule (see TRANSLATING.md)")
+        return
     paste = header_to_paste("Plural-Forms", reference.header)
     where = f"CLDR for {subject.code} says {reference.header!r} " \
             f"(forms: {', '.join(reference.categories)})"
@@ -36,7 +41,7 @@ def plural_forms_header(subject: Subject) -> Iterator[tuple[int, str]]:
                f"{where}: add the header line {paste}")
         return
     wrong = plurals.accepts(catalog.num_plurals, catalog.plural_expr,
-                            subject.plural_rule or subject.code)
+                            subject.plural_source)
     if wrong is None:
         return
     if catalog.num_plurals != reference.nplurals:

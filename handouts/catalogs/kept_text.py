@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from babel import UnknownLocaleError
 from babel.messages.catalog import Message
 from babel.numbers import NumberFormatError, get_group_symbol
 
@@ -93,8 +94,8 @@ def unbalanced(text: str) -> str | None:
 def _group_symbol(code: str) -> str:
     try:
         return get_group_symbol(code, numbering_system="default")
-    except (ValueError, LookupError, NumberFormatError):
-        return ","
+    except (UnknownLocaleError, ValueError, LookupError, NumberFormatError):
+        return ","  # a locale outside CLDR: English grouping
 
 
 def _native(code: str, number: str) -> str:

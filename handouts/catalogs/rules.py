@@ -61,11 +61,13 @@ def plural(subject: Subject, message: Message) -> Iterator[str]:
     if any(strings) and not all(strings):
         # Half a plural is not a translation: gettext would print "" for those numbers.
         for index in (i for i, text in enumerate(strings) if not text):
-            yield f"missing plural form msgstr[{index}] ({reference.examples(index)})"
+            shown = f" ({reference.examples(index)})" if reference else ""
+            yield f"missing plural form msgstr[{index}]{shown}"
     elif all(strings) and len(strings) != subject.catalog.num_plurals:
+        cldr = (f" (CLDR for {subject.code}: {reference.nplurals}, "
+                f"{', '.join(reference.categories)})" if reference else "")
         yield (f"has {len(strings)} plural forms; the header's Plural-Forms says "
-               f"{subject.catalog.num_plurals} (CLDR for {subject.code}: "
-               f"{reference.nplurals}, {', '.join(reference.categories)})")
+               f"{subject.catalog.num_plurals}{cldr}")
 
 
 def length_limit(subject: Subject, message: Message) -> Iterator[str]:

@@ -16,7 +16,7 @@ from babel.messages.catalog import Catalog, Message
 
 from .. import markup
 from .glossary import Glossary, LocaleGlossary
-from .plurals import GettextPlural, PluralSource, gettext_plural
+from .plurals import GettextPlural, PluralRuleError, PluralSource, gettext_plural
 from .po import ReviewStatus, ids_of, is_translated, strings_of
 
 MAX_MESSAGE_CHARS = 4_000
@@ -41,10 +41,18 @@ class Subject:
     plural_rule: PluralSource | None = None
     _text: str | None = field(default=None, repr=False)
 
+    @property
+    def plural_source(self) -> PluralSource:
+        return self.code if self.plural_rule is None else self.plural_rule
+
     @functools.cached_property
-    def plural(self) -> GettextPlural:
-        """The locale's plural rule as gettext evaluates it (plurals.py)."""
-        return gettext_plural(self.plural_rule or self.code)
+    def plural(self) -> GettextPlural | None:
+        """The locale's plural rule as gettext evaluates it (plurals.py); None when there is
+        none (a locale outside CLDR that states no rule: the header rule says so)."""
+        try:
+            return gettext_plural(self.plural_source)
+        except PluralRuleError:
+            return None
 
     @functools.cached_property
     def typical(self) -> float:
