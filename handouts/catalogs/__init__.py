@@ -13,6 +13,7 @@ from .catalog import (
                       source_catalog,
 )
 from .locales import SOURCE_LOCALE, LocaleError, LocaleInfo, locale_info
+from .plurals import PluralRuleError, plural_forms
 from .po import (
                       ERROR,
                       STATUS_REVIEWED,
@@ -32,7 +33,7 @@ from .translator import EnglishFallback, Growth, Translator
 __all__ = [
     "ERROR", "SOURCE_LOCALE", "STATUS_REVIEWED", "STATUS_UNREVIEWED", "WARNING", "CatalogError",
     "CatalogIssue", "EnglishFallback", "Growth", "LocaleCatalog", "LocaleError", "LocaleInfo",
-    "ReviewStatus", "Translator", "available_locales", "check_catalog", "check_catalogs",
-    "is_translated", "load", "locale_info", "msgid_of", "quote_msgid", "read_catalog_file",
-    "shown_path", "source_catalog",
+    "PluralRuleError", "ReviewStatus", "Translator", "available_locales", "check_catalog",
+    "check_catalogs", "is_translated", "load", "locale_info", "msgid_of", "plural_forms",
+    "quote_msgid", "read_catalog_file", "shown_path", "source_catalog",
 ]
