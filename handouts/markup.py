@@ -20,6 +20,7 @@ PLACEHOLDER_RE = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
 PERCENT_RE = re.compile(r"%%|%\(\w+\)[sd]|%(?:\([^)]*\))?[^%]{0,12}")
 URL_RE = re.compile(r"\b(?:https?://\S+|[\w-]+(?:\.[\w-]+)*\.(?:gov|org|com|net|edu)(?:/[\w./-]*)?)",
                     re.IGNORECASE)
+EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 PHONE_RE = re.compile(r"\+?\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}")
 CSS_URL_RE = re.compile(r"url\s*\(|@import|expression\s*\(", re.IGNORECASE)
 #: What an HTML parser would start a tag, comment or declaration at, once whole tags are gone:
@@ -166,15 +167,33 @@ def stray_percent(text: str) -> str | None:
 
 
 def kept_text_problems(msgid: str, translation: str) -> list[str]:
-    """Web addresses and phone numbers are facts: a translation prints them unchanged."""
+    """Web addresses, email addresses and phone numbers are facts: a translation prints them
+    unchanged, and adds none the English does not have."""
     problems = []
-    for url in dict.fromkeys(u.rstrip(".,;:!?)") for u in URL_RE.findall(msgid)):
-        if url not in translation:
-            problems.append(f"web address {url} is missing or changed; copy it exactly")
-    for phone in dict.fromkeys(PHONE_RE.findall(msgid)):
-        if _digits(phone) not in _digits(translation):
-            problems.append(f"phone number {phone} is missing or changed; copy its digits exactly")
+    for kind, found in (("email address", _emails), ("web address", _urls)):
+        have, want = found(translation), found(msgid)
+        missing = [f"{kind} {item} is missing or changed; copy it exactly"
+                   for item in want if item not in have]
+        problems += missing or [f"{kind} {item} is not in the English: copy the English's "
+                                "exactly" for item in have if item not in want
+                                and not any(item in w or w in item for w in want)]
+    want_phones = {_digits(p): p for p in PHONE_RE.findall(msgid)}
+    have_phones = {_digits(p): p for p in PHONE_RE.findall(translation)}
+    missing = [f"phone number {phone} is missing or changed; copy its digits exactly"
+               for digits, phone in want_phones.items() if digits not in _digits(translation)]
+    problems += missing or [f"phone number {phone} is not in the English: copy the English's "
+                            "exactly" for digits, phone in have_phones.items()
+                            if digits not in want_phones]
     return problems
+
+
+def _emails(text: str) -> list[str]:
+    return list(dict.fromkeys(EMAIL_RE.findall(text)))
+
+
+def _urls(text: str) -> list[str]:
+    """Web addresses, without an email address's domain and without closing punctuation."""
+    return list(dict.fromkeys(u.rstrip(".,;:!?)") for u in URL_RE.findall(EMAIL_RE.sub(" ", text))))
 
 
 def _digits(text: str) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from pypdf import PdfReader
 
 from handouts import catalogs, checks, cli
 from handouts.build.preview import preview
-from handouts.catalogs import extract, workflow
+from handouts.catalogs import extract, plurals, project, workflow
 from handouts.catalogs.stats import catalog_stats, count
 from handouts.checks.pdf import embedded_fonts
 from handouts.sources import Sources, catalog_path
@@ -66,7 +68,7 @@ def test_init_creates_catalog_glossary_and_review_record(locales, capsys):
                  "# Reviewed-By:", "# Reviewed-On:"):
         assert f"\n{line}\n" in text
     loaded = catalogs.load("ur", locales)
-    assert loaded.catalog.plural_forms == Catalog(locale="ur").plural_forms
+    assert loaded.catalog.plural_forms == plurals.plural_forms("ur")
     assert loaded.status.status == "unreviewed" and not loaded.issues
     template = catalogs.read_catalog_file(locales / "messages.pot")
     assert [m.id for m in loaded.catalog if m.id] == [m.id for m in template if m.id]
@@ -74,6 +76,18 @@ def test_init_creates_catalog_glossary_and_review_record(locales, capsys):
     stub = (locales / "ur" / "glossary.toml").read_text(encoding="utf-8")
     assert "detainer = []" in stub and "# detainer: An ICE request" in stub
     assert (locales / "ur" / "REVIEW.md").exists()
+
+
+def test_init_writes_cldrs_plural_forms_and_the_projects_header(locales, capsys):
+    """Persian: CLDR says two forms (0 and 1 are "one"); Babel's own table says one."""
+    assert cli.main(["catalog", "init", "fa", "--locales-dir", str(locales)]) == 0
+    assert "2 plural form(s) (CLDR: one, other)" in capsys.readouterr().out
+    text = catalog_path(locales, "fa").read_text(encoding="utf-8")
+    assert '"Plural-Forms: nplurals=2; plural=(n != 0 && n != 1);\\n"' in text
+    assert f'"Project-Id-Version: {project.project_id_version()}\\n"' in text
+    assert f'"Report-Msgid-Bugs-To: {project.bugs_address()}\\n"' in text
+    plural = next(m for m in catalogs.load("fa", locales).catalog if isinstance(m.id, tuple))
+    assert plural.string == ("", "")
 
 
 def test_init_never_overwrites(locales, capsys):
@@ -174,6 +188,61 @@ def test_update_leaves_a_broken_catalog_alone_and_updates_the_others(tmp_path, c
     assert f"fr: not updated: {broken}:2: broken PO syntax" in captured.err
     assert "es       updated (1 new)" in captured.out
     assert broken.read_text(encoding="utf-8") == 'msgid "Your rights"\nmsgstr "Vos droits\n'
+
+
+def test_update_replaces_a_stale_plural_forms_and_keeps_an_equivalent_one(tmp_path, capsys):
+    """A header that disagrees with CLDR is replaced (a form CLDR adds is left empty for the
+    translator, and the check says so); one that agrees is kept as written."""
+    copy = tmp_path / "locales"
+    shutil.copytree(LOCALES, copy)
+    fa, es = catalog_path(copy, "fa"), catalog_path(copy, "es")
+    text = fa.read_text(encoding="utf-8")
+    stale = re.sub(r'"Plural-Forms: [^"]*"', '"Plural-Forms: nplurals=1; plural=0;\\\\n"', text)
+    stale = re.sub(r'(msgstr\[0\][^\n]*\n(?:"[^\n]*\n)*)msgstr\[1\][^\n]*\n(?:"[^\n]*\n)*', r"\1",
+                   stale)
+    stale = stale.replace(project.project_id_version(), "287g-handouts 0.1")
+    fa.write_text(stale, encoding="utf-8")
+    equivalent = es.read_text(encoding="utf-8").replace("plural=(n != 1);", "plural=n!=1;")
+    es.write_text(equivalent, encoding="utf-8")
+    assert cli.main(["catalog", "update", "fa", "es", "--locales-dir", str(copy)]) == 0
+    out = capsys.readouterr().out
+    assert "Plural-Forms was 'nplurals=1; plural=0;', now CLDR's" in out
+    updated = fa.read_text(encoding="utf-8")
+    assert '"Plural-Forms: nplurals=2; plural=(n != 0 && n != 1);\\n"' in updated
+    assert f'"Project-Id-Version: {project.project_id_version()}\\n"' in updated
+    plural = next(m for m in catalogs.load("fa", copy).catalog if isinstance(m.id, tuple))
+    assert plural.string[0] and plural.string[1] == ""
+    assert any("missing plural form msgstr[1]" in str(i)
+               for i in catalogs.check_catalog("fa", copy))
+    assert es.read_text(encoding="utf-8") == equivalent  # agrees with CLDR: left alone
+
+
+def test_pot_header_comes_from_pyproject():
+    template = catalogs.read_catalog_file(POT_FILE)
+    assert f"{template.project} {template.version}" == project.project_id_version()
+    assert template.msgid_bugs_address == project.bugs_address()
+    assert not project.is_placeholder(project.bugs_address())
+    pyproject = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project.version() == pyproject["project"]["version"]
+
+
+def test_readmes_pybabel_command_writes_the_same_header():
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    assert f"--version={project.version()} " in readme
+    assert f'--msgid-bugs-address="{project.bugs_address()}"' in readme
+
+
+def test_report_msgid_bugs_to_points_at_a_real_place():
+    """While pyproject.toml names no issue tracker, the header links TRANSLATING.md's section."""
+    address = project.bugs_address()
+    if address == project.DOCUMENTED_PLACE:
+        document, anchor = address.split("#")
+        headings = re.findall(r"^#+ (.+)$", (PROJECT / document).read_text(encoding="utf-8"),
+                              re.MULTILINE)
+        assert anchor in [re.sub(r"[^\w -]", "", h).strip().lower().replace(" ", "-")
+                          for h in headings]
+    else:
+        assert address.startswith("https://")
 
 
 def test_shipped_catalogs_are_up_to_date_with_the_template(tmp_path, capsys):

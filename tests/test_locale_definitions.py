@@ -57,7 +57,7 @@ def test_shipped_definitions_load(code):
     assert (info.native_name, info.english_name, info.script, info.direction) == \
         (native, english, "Latn", "ltr")
     assert info.definition.fallback == fallback and info.cldr_code == fallback
-    assert info.plural_forms == "nplurals=1; plural=0;"
+    assert info.plural_forms == "nplurals=1; plural=(0);"
     text = (LOCALES / code / DEFINITION_FILE).read_text(encoding="utf-8")
     assert "not" in text.lower() and "months" in text   # the uncertainty is written down
 
@@ -154,7 +154,7 @@ def test_what_a_definition_leaves_out_is_the_fallbacks(locales):
 def test_a_two_form_rule_becomes_the_catalogs_plural_forms(locales):
     define(locales, GOOD.replace("plural = {}", 'plural = {one = "n is 1"}'))
     info = locale_info("mam", locales)
-    assert info.plural_forms == "nplurals=2; plural=((n == 1) ? 0 : 1);"
+    assert info.plural_forms == "nplurals=2; plural=(n != 1);"
     assert catalogs.new_catalog(info).num_plurals == 2
 
 
@@ -256,10 +256,10 @@ def test_init_writes_the_definitions_plural_forms(tmp_path, capsys):
     mam = tmp_path / "locales"
     shutil.copytree(LOCALES, mam)
     assert cli.main(["catalog", "init", "mam", "--locales-dir", str(mam)]) == 0
-    assert "Qyol Mam / Mam: script Latn, left-to-right, 1 plural form(s) (locale.toml)" in \
+    assert "Qyol Mam / Mam: script Latn, left-to-right, 1 plural form(s) (locale.toml: other)" in \
         capsys.readouterr().out
     text = (mam / "mam" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
-    assert '"Language: mam\\n"\n' in text and '"Plural-Forms: nplurals=1; plural=0;\\n"\n' in text
+    assert '"Language: mam\\n"\n' in text and '"Plural-Forms: nplurals=1; plural=(0);\\n"\n' in text
     assert "msgstr[1]" not in text
     loaded = catalogs.load("mam", mam)
     assert loaded.catalog.num_plurals == 1 and loaded.issues == []
@@ -282,7 +282,7 @@ def test_update_keeps_the_plural_forms(mam):
     assert cli.main(["catalog", "update", "mam", "--locales-dir", str(mam)]) == 0
     updated = po.read_text(encoding="utf-8")
     assert 'msgid "Key takeaways"' in updated
-    assert '"Plural-Forms: nplurals=1; plural=0;\\n"' in updated
+    assert '"Plural-Forms: nplurals=1; plural=(0);\\n"' in updated
 
 
 def test_update_writes_a_changed_plural_rule_and_marks_plurals_fuzzy(mam):
@@ -294,25 +294,27 @@ def test_update_writes_a_changed_plural_rule_and_marks_plurals_fuzzy(mam):
     end = text.index('msgstr[0] ""', text.index("msgid_plural"))
     po.write_text(text[:end] + 'msgstr[0] "Mam test %(num)s"' + text[end + 12:], "utf-8")
     assert cli.main(["catalog", "update", "mam", "--locales-dir", str(mam)]) == 0
-    assert '"Plural-Forms: nplurals=2; plural=((n == 1) ? 0 : 1);\\n"' in \
+    assert '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"' in \
         po.read_text(encoding="utf-8")
-    # Babel adds the new form and marks the message fuzzy: it prints in English until done
+    # The new form is added empty: the check says which one, and it prints in English until done
     message = next(m for m in catalogs.load("mam", mam).catalog if m.pluralizable)
-    assert message.fuzzy and list(message.string) == ["Mam test %(num)s", ""]
+    assert list(message.string) == ["Mam test %(num)s", ""]
     issues = catalogs.check_catalog("mam", mam)
-    assert not [i for i in issues if i.severity == "error"]
-    assert [i.kind for i in issues if i.msgid == message.id[0]] == ["fuzzy"]
+    assert [i.problem.split(" (")[0] for i in issues
+            if i.msgid == message.id[0] and i.severity == "error"] == [
+        "missing plural form msgstr[1]"]
 
 
 def test_the_checks_use_the_definitions_plural_rule(mam):
     po = mam / "mam" / "LC_MESSAGES" / "messages.po"
     text = po.read_text(encoding="utf-8")
-    po.write_text(text.replace("nplurals=1; plural=0;", "nplurals=2; plural=(n != 1);"),
+    po.write_text(text.replace("nplurals=1; plural=(0);", "nplurals=2; plural=(n != 1);"),
                   encoding="utf-8")
     issues = catalogs.check_catalog("mam", mam)
     assert [i.problem for i in issues if i.kind == "plural-forms"] == [
         "header Plural-Forms gives nplurals=2; locale.toml for mam says "
-        "'nplurals=1; plural=0;'"]
+        "'nplurals=1; plural=(0);' (forms: other): replace the header with "
+        '"Plural-Forms: nplurals=1; plural=(0);\\n"']
     assert not [i for i in issues if i.kind == "header"]   # Language: mam is its folder
 
 

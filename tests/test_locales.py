@@ -6,8 +6,10 @@ import re
 import tomllib
 
 import pytest
+from babel import Locale, localedata
 
 from handouts import catalogs, cli, content
+from handouts.catalogs import plurals
 from handouts.catalogs.locales import locale_info
 from handouts.catalogs.stats import count
 from handouts.contact import parse_contact
@@ -138,3 +140,77 @@ def test_strict_fails_on_fallback(tmp_path):
     assert not result.ok
     assert any("fell back to English" in p for p in result.problems)
     assert not (tmp_path / "out" / "es" / "287g-basics-a4.pdf").exists()
+
+
+# -- Plural-Forms from CLDR ------------------------------------------------------------------
+
+def _distinct_cldr_rules() -> dict[tuple, str]:
+    rules: dict[tuple, str] = {}
+    for code in localedata.locale_identifiers():
+        rules.setdefault(tuple(sorted(Locale.parse(code).plural_form.rules.items())), code)
+    return rules
+
+
+def test_plural_forms_put_every_whole_number_where_cldr_does():
+    """Every distinct CLDR rule Babel has: the header picks CLDR's category for 0..1000 and
+    the large numbers; the exponent "many" (es, fr, ...) goes to "other", or with `millions`
+    to every whole million, as Weblate writes it."""
+    for code in _distinct_cldr_rules().values():
+        rule = Locale.parse(code).plural_form
+        exponent = {tag for tag, ast in rule.abstract if plurals._uses_exponent(ast)}
+        for millions in (False, True):
+            plural = plurals.gettext_plural(code, millions=millions)
+            for n in plurals.SAMPLE_NUMBERS:
+                want = rule(n) if millions or rule(n) not in exponent else "other"
+                assert plural.categories[plural.index(n)] == want, (code, millions, n)
+
+
+@pytest.mark.parametrize("code,header", [
+    ("es", "nplurals=2; plural=(n != 1);"),
+    ("fr", "nplurals=2; plural=(n > 1);"),
+    ("fa", "nplurals=2; plural=(n != 0 && n != 1);"),
+    ("my", "nplurals=1; plural=(0);"),
+    ("tl", "nplurals=2; plural=((n < 1 || n > 3) && (n % 10 == 4 || n % 10 == 6 || "
+           "n % 10 == 9));"),
+    ("ru", "nplurals=3; plural=((n % 10 == 1 && n % 100 != 11) ? 0 : (n % 10 >= 2 && "
+           "n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14)) ? 1 : 2);"),
+    ("ar", "nplurals=6; plural=(n == 0 ? 0 : n == 1 ? 1 : n == 2 ? 2 : (n % 100 >= 3 && "
+           "n % 100 <= 10) ? 3 : (n % 100 >= 11 && n % 100 <= 99) ? 4 : 5);"),
+])
+def test_plural_forms_header_for_a_locale(code, header):
+    assert plurals.plural_forms(code) == header
+
+
+def test_shipped_catalogs_carry_cldrs_plural_forms():
+    for code in SHIPPED:
+        catalog = catalogs.load(code, LOCALES).catalog
+        assert plurals.accepts(catalog.num_plurals, catalog.plural_expr, code) is None, code
+        assert catalog.num_plurals == plurals.gettext_plural(code).nplurals
+
+
+def test_an_explicit_cldr_rule_gives_its_header():
+    """A locale CLDR does not know states its rule (locale.toml) and reuses the same code."""
+    slavic = "one: n % 10 = 1 and n % 100 != 11; few: n % 10 = 2..4 and n % 100 != 12..14; " \
+             "many: n % 10 = 0 or n % 10 = 5..9 or n % 100 = 11..14 @integer 0, 5~19"
+    assert plurals.plural_forms(slavic) == plurals.plural_forms("ru")
+    assert plurals.plural_forms({"one": "n = 1", "other": ""}) == "nplurals=2; plural=(n != 1);"
+    assert plurals.plural_forms({}) == "nplurals=1; plural=(0);"
+    for broken in ("one: n = = 1", "one n = 1", "xx_unknown", {"single": "n = 1"}):
+        with pytest.raises(plurals.PluralRuleError, match="no plural rule"):
+            plurals.plural_forms(broken)
+
+
+@pytest.mark.parametrize("code,nplurals,expression,first_wrong", [
+    ("es", 2, "n != 1", None),
+    ("es", 2, "(n != 1)", None),
+    ("es", 3, "n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2", None),  # Weblate's
+    ("fr", 2, "n > 1", None),
+    ("am", 2, "(n != 1)", 0),        # Babel's old table: 0 in "other"
+    ("ar", 6, "(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
+              "n%100>=0 && n%100<=2 ? 4 : 5)", 11),  # forms 4 and 5 swapped
+    ("ru", 3, "n%10==1 ? 0 : n%10>=2 && n%10<=4 ? 1 : 2", 11),
+    ("es", 2, "n ! = 1", 0),         # not an expression gettext can read
+])
+def test_accepts_headers_that_agree_with_cldr_on_every_whole_number(code, nplurals, expression,
+                                                                    first_wrong):
+    assert plurals.accepts(nplurals, expression, code) == first_wrong

@@ -21,6 +21,7 @@ from .locales import (
                       locale_info,
                       new_catalog,
 )
+from .plurals import PluralRuleError, plural_forms
 from .po import (
                       ERROR,
                       STATUS_REVIEWED,
@@ -40,8 +41,8 @@ from .translator import EnglishFallback, Growth, Translator
 __all__ = [
     "ERROR", "SOURCE_LOCALE", "STATUS_REVIEWED", "STATUS_UNREVIEWED", "WARNING", "CatalogError",
     "CatalogIssue", "EnglishFallback", "Growth", "LocaleCatalog", "LocaleDefinitionError",
-    "LocaleError", "LocaleInfo", "ReviewStatus", "Translator", "available_locales",
-    "check_catalog", "check_catalogs", "is_translated", "load", "locale_info", "msgid_of",
-    "new_catalog", "quote_msgid", "read_catalog_file", "shown_path", "source_catalog",
-    "wanted_locales",
+    "LocaleError", "LocaleInfo", "PluralRuleError", "ReviewStatus", "Translator",
+    "available_locales", "check_catalog", "check_catalogs", "is_translated", "load",
+    "locale_info", "msgid_of", "new_catalog", "plural_forms", "quote_msgid",
+    "read_catalog_file", "shown_path", "source_catalog", "wanted_locales",
 ]

@@ -76,7 +76,9 @@ def load(locale_code: str, locales_dir: Path) -> LocaleCatalog:
         raise CatalogError(f"{path}: {problem}", path, 0, problem)
     catalog = read_catalog_file(path, locale_code)
     status = ReviewStatus.from_header(catalog.header_comment)
-    issues = rules.run(rules.Subject(catalog, path, locale_code, status, locale=info),
+    issues = rules.run(rules.Subject(catalog, path, locale_code, status,
+                                       plural_rule=info.plural_rule,
+                                       plural_origin=info.plural_source),
                        severities=(ERROR,))
     return LocaleCatalog(info, path, catalog, status, issues)
 
@@ -108,7 +110,8 @@ def check_catalog(code: str, locales_dir: Path, *, template: Catalog | None = No
     local = load_locale_glossary(code, glossary, locales_dir) if glossary else None
     subject = rules.Subject(loaded.catalog, loaded.path, code, loaded.status,
                             template=template, glossary=glossary, local_glossary=local,
-                            locale=loaded.locale)
+                            plural_rule=loaded.locale.plural_rule,
+                            plural_origin=loaded.locale.plural_source)
     issues = rules.run(subject) + (local.issues if local else [])
     return sorted(issues, key=lambda i: (str(i.path), i.line, i.severity != ERROR))
 

@@ -20,7 +20,9 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import DateTimeFormat, get_date_format, parse_pattern
-from babel.plural import PluralRule, RuleError, to_gettext, tokenize_rule
+from babel.plural import PluralRule, RuleError, tokenize_rule
+
+from . import plurals
 
 DEFINITION_FILE = "locale.toml"
 MAX_DEFINITION_BYTES = 20_000
@@ -110,8 +112,7 @@ def _python_format(pattern: str) -> str:
 
 def plural_forms_of(rules: dict[str, str]) -> str:
     """gettext's Plural-Forms for CLDR-style rules; {} gives one form for every number."""
-    # TODO(merge): use catalogs.plurals
-    return to_gettext(PluralRule(rules)) if rules else "nplurals=1; plural=0;"
+    return plurals.plural_forms(rules)
 
 
 def load_definition(path: Path) -> LocaleDefinition:

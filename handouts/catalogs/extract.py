@@ -2,8 +2,9 @@
 
 Produces the same POT as the documented command:
     pybabel extract -F babel.cfg -c Translators: -s --add-location=file --sort-output \
-        --project=287g-handouts --copyright-holder="287(g) handouts contributors" \
-        -o locales/messages.pot templates
+        --project=287g-handouts --version=VERSION --copyright-holder="287(g) handouts \
+        contributors" --msgid-bugs-address=ADDRESS -o locales/messages.pot templates
+with VERSION and ADDRESS from pyproject.toml (project.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import write_po
 
-PROJECT = "287g-handouts"
+from . import project
+from .project import PROJECT
+
 COPYRIGHT = "287(g) handouts contributors"
 COMMENT_TAGS = ("Translators:",)
 
@@ -31,7 +34,8 @@ LOCATION_PREFIX = "templates"
 
 
 def extract_catalog(templates_dir: Path) -> Catalog:
-    catalog = Catalog(project=PROJECT, copyright_holder=COPYRIGHT, fuzzy=True)
+    catalog = Catalog(project=PROJECT, version=project.version(), copyright_holder=COPYRIGHT,
+                      msgid_bugs_address=project.bugs_address(), fuzzy=True)
     for filename, lineno, message, comments, context in extract_from_dir(
             templates_dir, METHOD_MAP, OPTIONS_MAP, comment_tags=COMMENT_TAGS,
             strip_comment_tags=True):

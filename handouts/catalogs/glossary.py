@@ -39,6 +39,8 @@ class Glossary:
     """locales/glossary.toml: the recurring terms and their English text."""
     path: Path
     terms: dict[str, Term]
+    #: Messages every locale may leave as the English (names: `same_as_english = [...]`).
+    same_as_english: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -49,6 +51,8 @@ class LocaleGlossary:
     lines: dict[str, int] = field(default_factory=dict)
     issues: list[CatalogIssue] = field(default_factory=list)
     exists: bool = True
+    #: Messages this locale writes as in English (a loanword, a name): no same-as-english warning.
+    same_as_english: list[str] = field(default_factory=list)
 
 
 def _read_toml(path: Path) -> tuple[dict, str]:
@@ -77,7 +81,11 @@ def load_glossary(path: Path) -> Glossary:
             raise CatalogError.at(path, lines.get(key, 1),
                                   f"term {key!r} needs an `en = \"...\"` string")
         terms[key] = Term(key, entry["en"], str(entry.get("note", "")))
-    return Glossary(path, terms)
+    same = data.get("same_as_english", [])
+    if not isinstance(same, list) or not all(isinstance(s, str) for s in same):
+        raise CatalogError.at(path, _key_lines(text).get("same_as_english", 1),
+                              'same_as_english must be a list of strings, e.g. ["WhatsApp"]')
+    return Glossary(path, terms, same)
 
 
 def load_locale_glossary(code: str, glossary: Glossary, locales_dir: Path) -> LocaleGlossary:
@@ -91,6 +99,13 @@ def load_locale_glossary(code: str, glossary: Glossary, locales_dir: Path) -> Lo
         result.issues.append(CatalogIssue(path, exc.line, "", exc.problem, ERROR, "glossary"))
         return result
     result.lines = _key_lines(text)
+    same = data.get("same_as_english", [])
+    if isinstance(same, list) and all(isinstance(s, str) for s in same):
+        result.same_as_english = same
+    else:
+        result.issues.append(CatalogIssue(
+            path, result.lines.get("same_as_english", 1), "", "same_as_english must be a list "
+            'of strings, e.g. same_as_english = ["WhatsApp"]', ERROR, "glossary"))
     for key, value in (data.get("terms") or {}).items():
         line = result.lines.get(key, 1)
         if key not in glossary.terms:

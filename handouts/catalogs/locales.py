@@ -17,7 +17,7 @@ from babel.messages.catalog import Catalog
 from babel.numbers import format_decimal
 
 from .. import fonts
-from . import dates
+from . import dates, plurals
 from .definitions import (
     LocaleDefinition,
     LocaleDefinitionError,
@@ -81,9 +81,14 @@ class LocaleInfo:
         return "".join(chr(zero + i) for i in range(10)) if zero else "0123456789"
 
     @property
+    def plural_rule(self) -> str | dict[str, str]:
+        """What plurals.plural_forms takes: the CLDR code, or the definition's own rules."""
+        return dict(self.definition.plural) if self.definition else self.cldr_code
+
+    @property
     def plural_forms(self) -> str:
         """gettext's Plural-Forms header for the locale (CLDR's, or its definition's)."""
-        return new_catalog(self).plural_forms
+        return plurals.plural_forms(self.plural_rule)
 
     @property
     def plural_source(self) -> str:
@@ -115,11 +120,11 @@ class LocaleInfo:
 
 
 def new_catalog(info: LocaleInfo, **kwargs) -> Catalog:
-    """An empty Babel catalog for the locale, with its plural rule (a definition's when CLDR
-    has none: Babel would give an unknown code two forms)."""
+    """An empty Babel catalog for the locale, with its plural rule from CLDR (plurals.py) or
+    from its definition (Babel's own table is older than CLDR, and gives an unknown code two
+    forms)."""
     catalog = Catalog(locale=info.code, **kwargs)
-    if info.definition:
-        catalog.mime_headers = [("Plural-Forms", info.definition.plural_forms)]
+    catalog.mime_headers = [("Plural-Forms", info.plural_forms)]
     return catalog
 
 

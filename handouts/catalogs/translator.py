@@ -19,7 +19,7 @@ from babel.support import Translations
 from markupsafe import Markup
 
 from .. import markup
-from .locales import SOURCE_LOCALE, LocaleInfo, new_catalog
+from .locales import SOURCE_LOCALE, LocaleInfo
 from .po import ERROR, is_translated, msgid_of, quote_msgid
 
 if TYPE_CHECKING:
@@ -131,7 +131,10 @@ class Translator:
 
 def _compile(catalog: Catalog, locale: LocaleInfo, usable) -> Translations:
     """In-memory .mo through Babel, so lookups and plural rules are standard gettext."""
-    clean = new_catalog(locale, domain=catalog.domain)  # CLDR's plural rules, or locale.toml's
+    clean = Catalog(locale=catalog.locale, domain=catalog.domain)
+    # The catalog's own Plural-Forms, as gettext would use it (the check holds it to CLDR);
+    # Babel's default would be its old built-in table, in another order for some locales.
+    clean.mime_headers = [("Plural-Forms", catalog.plural_forms)]
     for message in catalog:
         if message.id and not message.fuzzy and is_translated(message) and usable(message):
             clean.add(message.id, message.string)

@@ -17,10 +17,9 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
-from .. import __version__
 from ..files import write_if_changed
 from ..sources import catalog_path
-from . import extract
+from . import extract, plurals, project
 from .catalog import available_locales
 from .glossary import Glossary, load_glossary, load_locale_glossary
 from .locales import SOURCE_LOCALE, LocaleError, LocaleInfo, locale_info, new_catalog
@@ -116,9 +115,9 @@ def new_catalog_bytes(info: LocaleInfo, pot_path: Path, now: dt.datetime | None 
     """A new, empty catalog as `pybabel init` makes it, with the project's review header."""
     template = read_catalog_file(pot_path)
     now = now or dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-    catalog = new_catalog(info, project=template.project, version=__version__,
+    catalog = new_catalog(info, project=project.PROJECT, version=project.version(),
                       copyright_holder=template.copyright_holder,
-                      msgid_bugs_address=template.msgid_bugs_address,
+                      msgid_bugs_address=project.bugs_address(),
                       creation_date=template.creation_date, revision_date=now,
                       last_translator="FULL NAME <EMAIL@ADDRESS>",
                       language_team=f"{info.english_name} <LL@li.org>", fuzzy=False)
@@ -129,6 +128,24 @@ def new_catalog_bytes(info: LocaleInfo, pot_path: Path, now: dt.datetime | None 
                         flags=message.flags - {"fuzzy"}, context=message.context)
     header = NEW_CATALOG_HEADER.format(english=info.english_name, year=now.year)
     return po_bytes(catalog, header, no_location=True)
+
+
+def set_plural_forms(catalog: Catalog, header: str) -> None:
+    """Give a catalog this Plural-Forms header (Babel's own table would be used otherwise)."""
+    catalog.mime_headers = [("Plural-Forms", header)]
+
+
+def refresh_header(catalog: Catalog, rule: plurals.PluralSource) -> str:
+    """Project-Id-Version and Report-Msgid-Bugs-To from pyproject.toml; a Plural-Forms that
+    disagrees with CLDR replaced (one that agrees is kept as written). Returns the replaced
+    Plural-Forms, or ""."""
+    catalog.project, catalog.version = project.PROJECT, project.version()
+    catalog.msgid_bugs_address = project.bugs_address()
+    old = catalog.plural_forms
+    if plurals.accepts(catalog.num_plurals, catalog.plural_expr, rule) is None:
+        return ""
+    set_plural_forms(catalog, plurals.plural_forms(rule))
+    return old
 
 
 REVIEW_STUB = """\
@@ -157,6 +174,9 @@ def glossary_stub(info: LocaleInfo, glossary: Glossary) -> bytes:
              "# share). `python build_pdf.py catalog check " + code + "` warns when a message's",
              "# English has the term and its translation none of these forms. An empty list",
              "# means not decided yet: that term is not checked.",
+             "# Messages your language writes exactly as the English (a loanword, a name):",
+             "# no same-as-english warning for them.",
+             "same_as_english = []",
              "[terms]"]
     for term in glossary.terms.values():
         lines.append(f"# {term.english}: {term.note}" if term.note else f"# {term.english}")
@@ -204,6 +224,9 @@ class UpdateResult:
     added: list[str] = field(default_factory=list)
     fuzzy: list[str] = field(default_factory=list)     # newly fuzzy: the English changed
     obsolete: list[str] = field(default_factory=list)  # newly obsolete: left the template
+    #: The Plural-Forms header replaced because it disagreed with CLDR ("" when kept): the
+    #: plural messages need a translator's look (forms added empty, or in another order).
+    replaced_plural_forms: str = ""
     error: str = ""
 
 
@@ -227,9 +250,6 @@ def update_catalogs(codes: list[str] | None, locales_dir: Path, *,
         except (CatalogError, LocaleError, OSError) as exc:
             result.error = str(exc)
             continue
-        if info.definition:  # its locale.toml's rule may have changed: the header follows it
-            # TODO(merge): catalogs.plurals may do this for every locale
-            catalog.mime_headers = [("Plural-Forms", info.plural_forms)]
         before = {msgid_of(m): m for m in catalog if m.id}
         obsolete_before = set(catalog.obsolete)
         for key, old in list(catalog.obsolete.items()):  # back in the template: revive it
@@ -240,6 +260,7 @@ def update_catalogs(codes: list[str] | None, locales_dir: Path, *,
         no_location = not any(m.locations for m in catalog if m.id)
         catalog.update(template, no_fuzzy_matching=not fuzzy_matching,
                        update_header_comment=False)
+        result.replaced_plural_forms = refresh_header(catalog, info.plural_rule)
         after = {msgid_of(m): m for m in catalog if m.id}
         for key, message in after.items():  # still fuzzy: keep its `#|` (Babel drops it)
             if message.fuzzy and not message.previous_id and key in before:

@@ -22,10 +22,10 @@ from ..catalogs import (
     available_locales,
     check_catalogs,
     locale_info,
-    new_catalog,
     shown_path,
     wanted_locales,
 )
+from ..catalogs.plurals import gettext_plural
 from ..catalogs.stats import catalog_stats
 from ..catalogs.workflow import (
     WorkflowError,
@@ -101,7 +101,8 @@ def init_command(code: str, *, locales_dir: Path) -> int:
         print(f"kept {shown_path(catalog_path(locales_dir, code))} (it exists)")
     print(f"{info.native_name} / {info.english_name}: script {info.script}, "
           f"{'right-to-left' if info.rtl else 'left-to-right'}, "
-          f"{new_catalog(info).num_plurals} plural form(s) ({info.plural_source})")
+          f"{gettext_plural(info.plural_rule).nplurals} plural form(s) ({info.plural_source}: "
+          f"{', '.join(gettext_plural(info.plural_rule).categories)})")
     try:
         print(f"fonts: {', '.join(require_fonts(info.script))}")
     except FontError as exc:
@@ -130,6 +131,9 @@ def update_command(codes: list[str], *, check: bool = False, fuzzy_matching: boo
                                                       ("obsolete", r.obsolete)) if v)
         verb = ("would change" if check else "updated") if r.changed else "up to date"
         print(f"{r.code:<8} {verb}" + (f" ({what})" if what else ""))
+        if r.replaced_plural_forms:
+            print(f"         Plural-Forms was {r.replaced_plural_forms!r}, now CLDR's: check "
+                  "each plural message's msgstr[] (one per form, in CLDR's order)")
         if check and r.changed:
             status = max(status, 1)
     return status
