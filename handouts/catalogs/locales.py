@@ -15,8 +15,8 @@ from .. import fonts
 SOURCE_LOCALE = "en"
 
 #: Scripts that need taller lines for stacked marks and tall clusters.
-TALL_SCRIPTS = frozenset({"Mymr", "Ethi", "Deva", "Guru", "Beng", "Khmr", "Thai", "Laoo", "Tibt",
-                          "Sinh"})
+TALL_SCRIPTS = frozenset({"Mymr", "Ethi", "Deva", "Guru", "Gujr", "Beng", "Khmr", "Thai", "Laoo",
+                          "Tibt", "Sinh"})
 
 
 #: First digit of each decimal numbering system CLDR names as a locale default. Babel formats
