@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import tomllib
 
 import pytest
 
-from handouts import catalogs, cli, content
-from handouts.catalogs.locales import locale_info
+from handouts import catalogs, cli, content, fonts
+from handouts.catalogs.locales import TALL_SCRIPTS, locale_info
 from handouts.catalogs.stats import count
 from handouts.contact import parse_contact
 from handouts.render import Document, Renderer
@@ -118,6 +119,31 @@ def test_indic_scripts_get_taller_lines(code):
 def test_georgian_keeps_the_leading_of_latin():
     """Noto Sans Georgian's letters span 1.09 em, less than the smallest scale's 1.16 leading."""
     assert "--leading" not in str(page_css(locale_info("ka"), content.PAPERS["a4"], False))
+
+
+def _letter_span_em(family: str, first: int, last: int) -> float:
+    """Top of the tallest to bottom of the deepest letter of a Unicode block, in em."""
+    from fontTools.ttLib import TTFont
+
+    path = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True,
+                          check=True).stdout
+    font = TTFont(path)
+    glyphs, cmap = font["glyf"], font.getBestCmap()
+    boxes = [glyphs[cmap[c]] for c in range(first, last + 1) if c in cmap]
+    boxes = [g for g in boxes if g.numberOfContours]
+    return (max(g.yMax for g in boxes) - min(g.yMin for g in boxes)) / font["head"].unitsPerEm
+
+
+@pytest.mark.parametrize("script,first,last", [
+    ("Deva", 0x0900, 0x097F), ("Guru", 0x0A00, 0x0A7F), ("Gujr", 0x0A80, 0x0AFF),
+    ("Beng", 0x0980, 0x09FF), ("Geor", 0x10D0, 0x10FF)])
+def test_tall_scripts_are_those_whose_letters_outgrow_the_tightest_leading(script, first, last):
+    """A script gets taller lines exactly when its letters span more than the smallest
+    scale's leading (README, "Fonts")."""
+    css = (TEMPLATES / "handouts.css").read_text(encoding="utf-8")
+    tightest = float(re.search(r"html\.scale-4 \{[^}]*--leading: ([\d.]+)", css)[1])
+    span = _letter_span_em(fonts.SCRIPT_FONTS[script][0], first, last)
+    assert (script in TALL_SCRIPTS) == (span > tightest), (script, span, tightest)
 
 
 @pytest.mark.parametrize("code,family", [
