@@ -163,6 +163,14 @@ def test_georgian_native_name_is_not_capitalized_in_mtavruli():
     assert not any("\u1c90" <= ch <= "\u1cbf" for ch in name)
 
 
+@pytest.mark.parametrize("code,typed", [("bn", "Bengali"), ("fa_AF", "Persian"), ("fa_AF", "Farsi"),
+                                        ("ka", "ქართული"), ("ur", "Urdu")])
+def test_the_download_page_finds_new_languages_by_the_names_people_type(code, typed):
+    from handouts.site.languages import search_terms
+
+    assert typed in search_terms(locale_info(code))
+
+
 def test_dari_is_named_dari_not_persian_afghanistan():
     info = locale_info("fa_AF")
     assert (info.native_name, info.english_name) == ("دری", "Dari")
