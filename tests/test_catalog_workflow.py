@@ -353,8 +353,8 @@ def test_preview_still_shows_a_catalog_with_errors(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("code,script_font,direction", [
-    ("ur", "Noto Naskh Arabic", "rtl"),   # right-to-left, never shipped before
-    ("ti", "Noto Sans Ethiopic", "ltr"),  # Ethiopic script, never shipped before
+    ("ur", "Noto Naskh Arabic", "rtl"),   # right-to-left, from an empty locales folder
+    ("ti", "Noto Sans Ethiopic", "ltr"),  # Ethiopic script, never shipped
 ])
 def test_a_new_locale_goes_from_init_to_a_checked_pdf(locales, tmp_path, code, script_font,
                                                       direction):

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import tomllib
 
 import pytest
 from babel import Locale, localedata
 
-from handouts import catalogs, cli, content
+from handouts import catalogs, cli, content, fonts
 from handouts.catalogs import plurals
-from handouts.catalogs.locales import locale_info
+from handouts.catalogs.locales import TALL_SCRIPTS, locale_info
 from handouts.catalogs.stats import count
 from handouts.contact import parse_contact
 from handouts.render import Document, Renderer
@@ -20,7 +21,8 @@ from tests.conftest import LOCALES, TEMPLATES, page_text
 
 SHIPPED = [code for code in catalogs.available_locales(LOCALES) if code != "en"]
 REQUIRED = ["es", "zh_Hans", "zh_Hant", "vi", "ko", "tl", "ar", "fa", "ht", "pt_BR", "ru", "uk",
-            "fr", "am", "so", "pa", "ne", "my"]
+            "fr", "am", "so", "pa", "ne", "my",
+            "tr", "ro", "hi", "gu", "bn", "ps", "fa_AF", "ur", "ka", "uz"]
 CLOSING_PUNCTUATION = "。，、）」』！？：；"
 
 
@@ -89,7 +91,9 @@ def _html(code, **kwargs):
                          **kwargs)
 
 
-@pytest.mark.parametrize("code,direction", [("ar", "rtl"), ("fa", "rtl"), ("my", "ltr")])
+@pytest.mark.parametrize("code,direction", [("ar", "rtl"), ("fa", "rtl"), ("my", "ltr"),
+                                            ("ur", "rtl"), ("ps", "rtl"), ("fa_AF", "rtl"),
+                                            ("ka", "ltr"), ("gu", "ltr"), ("bn", "ltr")])
 def test_html_declares_language_and_direction(code, direction):
     html = _html(code)
     info = locale_info(code)
@@ -107,6 +111,80 @@ def test_tall_scripts_get_more_leading_and_no_faux_italic():
     en_css = str(page_css(locale_info("en"), content.PAPERS["a4"], False))
     assert "--leading: 1.55" in my_css and "--leading" not in en_css
     assert "font-style: normal" in my_css and "font-style" not in en_css
+
+
+@pytest.mark.parametrize("code", ["gu", "bn", "hi"])
+def test_indic_scripts_get_taller_lines(code):
+    assert "--leading: 1.55" in str(page_css(locale_info(code), content.PAPERS["a4"], False))
+
+
+def test_georgian_keeps_the_leading_of_latin():
+    """Noto Sans Georgian's letters span 1.09 em, less than the smallest scale's 1.16 leading."""
+    assert "--leading" not in str(page_css(locale_info("ka"), content.PAPERS["a4"], False))
+
+
+def _letter_span_em(family: str, first: int, last: int) -> float:
+    """Top of the tallest to bottom of the deepest letter of a Unicode block, in em."""
+    from fontTools.ttLib import TTFont
+
+    path = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True,
+                          check=True).stdout
+    font = TTFont(path)
+    glyphs, cmap = font["glyf"], font.getBestCmap()
+    boxes = [glyphs[cmap[c]] for c in range(first, last + 1) if c in cmap]
+    boxes = [g for g in boxes if g.numberOfContours]
+    return (max(g.yMax for g in boxes) - min(g.yMin for g in boxes)) / font["head"].unitsPerEm
+
+
+@pytest.mark.parametrize("script,first,last", [
+    ("Deva", 0x0900, 0x097F), ("Guru", 0x0A00, 0x0A7F), ("Gujr", 0x0A80, 0x0AFF),
+    ("Beng", 0x0980, 0x09FF), ("Geor", 0x10D0, 0x10FF)])
+def test_tall_scripts_are_those_whose_letters_outgrow_the_tightest_leading(script, first, last):
+    """A script gets taller lines exactly when its letters span more than the smallest
+    scale's leading (README, "Fonts")."""
+    css = (TEMPLATES / "handouts.css").read_text(encoding="utf-8")
+    tightest = float(re.search(r"html\.scale-4 \{[^}]*--leading: ([\d.]+)", css)[1])
+    span = _letter_span_em(fonts.SCRIPT_FONTS[script][0], first, last)
+    assert (script in TALL_SCRIPTS) == (span > tightest), (script, span, tightest)
+
+
+@pytest.mark.parametrize("code,family", [
+    ("gu", "Noto Sans Gujarati"), ("bn", "Noto Sans Bengali"), ("ka", "Noto Sans Georgian"),
+    ("ur", "Noto Naskh Arabic"),  # not Nastaliq: see README, "Fonts"
+])
+def test_new_scripts_are_set_in_their_noto_family(code, family):
+    assert locale_info(code).font_families == [family, "Noto Sans"]
+    assert f'font-family: "{family}", "Noto Sans"' in str(
+        page_css(locale_info(code), content.PAPERS["a4"], False))
+
+
+def test_georgian_native_name_is_not_capitalized_in_mtavruli():
+    """Georgian has no capitals in running text: 'ქართული', never 'Ქართული' (U+1C92)."""
+    name = locale_info("ka").native_name
+    assert name == "ქართული"
+    assert not any("\u1c90" <= ch <= "\u1cbf" for ch in name)
+
+
+@pytest.mark.parametrize("code,typed", [("bn", "Bengali"), ("fa_AF", "Persian"), ("fa_AF", "Farsi"),
+                                        ("ka", "ქართული"), ("ur", "Urdu")])
+def test_the_download_page_finds_new_languages_by_the_names_people_type(code, typed):
+    from handouts.site.languages import search_terms
+
+    assert typed in search_terms(locale_info(code))
+
+
+def test_dari_is_named_dari_not_persian_afghanistan():
+    info = locale_info("fa_AF")
+    assert (info.native_name, info.english_name) == ("دری", "Dari")
+    assert (locale_info("pt_BR").english_name, locale_info("es").native_name) == (
+        "Portuguese (Brazil)", "Español")   # the generic names elsewhere are unchanged
+
+
+@pytest.mark.parametrize("code,digits", [("bn", "০১২৩৪৫৬৭৮৯"), ("ps", "۰۱۲۳۴۵۶۷۸۹"),
+                                         ("fa_AF", "۰۱۲۳۴۵۶۷۸۹"), ("ur", "0123456789")])
+def test_new_locales_print_numbers_in_their_cldr_digits(code, digits):
+    assert locale_info(code).digits == digits
+    assert locale_info(code).format_number(1001).replace("٬", ",")[:1] == digits[1]
 
 
 def test_persian_numbers_use_persian_digits():

@@ -32,8 +32,8 @@ __all__ = ["SOURCE_LOCALE", "TALL_SCRIPTS", "LocaleDefinitionError", "LocaleErro
 SOURCE_LOCALE = "en"
 
 #: Scripts that need taller lines for stacked marks and tall clusters.
-TALL_SCRIPTS = frozenset({"Mymr", "Ethi", "Deva", "Guru", "Beng", "Khmr", "Thai", "Laoo", "Tibt",
-                          "Sinh"})
+TALL_SCRIPTS = frozenset({"Mymr", "Ethi", "Deva", "Guru", "Gujr", "Beng", "Khmr", "Thai", "Laoo",
+                          "Tibt", "Sinh"})
 
 
 #: First digit of each decimal numbering system CLDR names as a locale default. Babel formats
@@ -165,15 +165,27 @@ def _cldr_info(code: str) -> LocaleInfo:
     if loc.territory and "_" not in code:
         # An alias added a territory (tl -> fil_PH): name the language, not the country.
         loc = Locale(loc.language, script=loc.script)
-    native = loc.get_display_name(loc) or code
+    native, english = _names(loc, code)
     return LocaleInfo(
         code=code,
         tag=code.replace("_", "-"),
-        native_name=native[:1].upper() + native[1:],
-        english_name=loc.get_display_name("en") or code,
+        # Title case, not upper case: Georgian has no capitals in running text ('ქ'.upper() is
+        # the Mtavruli 'Ქ'; 'ქ'.title() is 'ქ').
+        native_name=native[:1].title() + native[1:],
+        english_name=english,
         direction=loc.text_direction,
         script=script,
     )
+
+
+def _names(loc: Locale, code: str) -> tuple[str, str]:
+    """(native, English) names. A language-territory pair that CLDR names in both languages
+    takes that name (fa_AF: دری, Dari), not the generic 'Persian (Afghanistan)'."""
+    pair = f"{loc.language}_{loc.territory}" if loc.territory else ""
+    native, english = loc.languages.get(pair), Locale("en").languages.get(pair)
+    if pair and native and english:
+        return native, english
+    return loc.get_display_name(loc) or code, loc.get_display_name("en") or code
 
 
 def _likely_script(loc: Locale) -> str:

@@ -30,6 +30,8 @@ SEARCH_ALIASES = {
     "zh_Hans": "Mandarin",
     "zh_Hant": "Mandarin Cantonese",
     "my": "Myanmar",
+    "bn": "Bengali",
+    "fa_AF": "Farsi",
 }
 
 
