@@ -63,20 +63,33 @@ def test_shipped_definitions_load(code):
 
 
 def test_shipped_definitions_are_wanted_not_translated():
-    """Definitions only, no machine drafts: none of them has a catalog."""
-    assert wanted_locales(LOCALES) == sorted(WANTED)
-    assert not set(WANTED) & set(catalogs.available_locales(LOCALES))
+    """Definitions only, no machine drafts: none of them has a catalog; Tigrinya and Wolof,
+    which CLDR knows, are wanted through wanted.toml."""
+    assert wanted_locales(LOCALES) == sorted([*WANTED, "ti", "wo"])
+    assert not set(wanted_locales(LOCALES)) & set(catalogs.available_locales(LOCALES))
+
+
+def test_a_wanted_language_with_a_catalog_is_built_not_wanted(locales):
+    (locales / "es" / "LC_MESSAGES").mkdir(parents=True)
+    (locales / "es" / "LC_MESSAGES" / "messages.po").write_text("", encoding="utf-8")
+    (locales / "wanted.toml").write_text('codes = ["es", "ti"]\n', encoding="utf-8")
+    assert "es" not in wanted_locales(locales) and "ti" in wanted_locales(locales)
+    (locales / "wanted.toml").write_text('codes = "ti"\n', encoding="utf-8")
+    with pytest.raises(catalogs.CatalogError, match="wanted.toml: codes must be a list"):
+        wanted_locales(locales)
 
 
 def test_translating_md_lists_the_wanted_languages():
     text = (PROJECT / "TRANSLATING.md").read_text(encoding="utf-8")
     block = text.split("<!-- wanted:start", 1)[1].split("<!-- wanted:end", 1)[0]
-    rows = re.findall(r"^\| `(\w+)` \| ([^|]+) \| ([^|]+) \| `(\w+)` \|$", block, re.MULTILINE)
+    rows = re.findall(r"^\| `(\w+)` \| ([^|]+) \| ([^|]+) \| (`\w+`|\(CLDR\)) \|$", block,
+                      re.MULTILINE)
     assert sorted(code for code, *_ in rows) == wanted_locales(LOCALES)
     for code, english, native, fallback in rows:
         info = locale_info(code, LOCALES)
         assert english.strip().startswith(info.english_name)
-        assert (native.strip(), fallback) == (info.native_name, info.definition.fallback)
+        assert native.strip() == info.native_name
+        assert fallback == (f"`{info.definition.fallback}`" if info.definition else "(CLDR)")
     assert "## A language CLDR does not know" in text
 
 
@@ -263,7 +276,7 @@ def test_init_writes_the_definitions_plural_forms(tmp_path, capsys):
     assert "msgstr[1]" not in text
     loaded = catalogs.load("mam", mam)
     assert loaded.catalog.num_plurals == 1 and loaded.issues == []
-    assert wanted_locales(mam) == ["hmn", "kjb"]
+    assert wanted_locales(mam) == ["hmn", "kjb", "ti", "wo"]
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")

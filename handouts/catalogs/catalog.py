@@ -7,6 +7,7 @@ English (visibly) and the build fails that locale's documents with the rule's wo
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,10 +90,30 @@ def available_locales(locales_dir: Path) -> list[str]:
     return [SOURCE_LOCALE] + [code for code in found if code != SOURCE_LOCALE]
 
 
+WANTED_FILE = "wanted.toml"
+
+
 def wanted_locales(locales_dir: Path) -> list[str]:
-    """Languages with a locale.toml but no catalog yet: 'translation wanted', never built."""
-    return sorted(p.parent.name for p in locales_dir.glob(f"*/{DEFINITION_FILE}")
-                  if not catalog_path(locales_dir, p.parent.name).exists())
+    """Languages asked for with no catalog yet: 'translation wanted', never built. They are
+    those with a locale.toml (CLDR does not know them) and the CLDR codes in wanted.toml."""
+    defined = {p.parent.name for p in locales_dir.glob(f"*/{DEFINITION_FILE}")}
+    return sorted(code for code in defined | set(listed_wanted(locales_dir))
+                  if not catalog_path(locales_dir, code).exists())
+
+
+def listed_wanted(locales_dir: Path) -> list[str]:
+    """The codes of locales/wanted.toml (raises CatalogError naming the file when broken)."""
+    path = locales_dir / WANTED_FILE
+    if not path.exists():
+        return []
+    try:
+        codes = tomllib.loads(path.read_text(encoding="utf-8")).get("codes", [])
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogError(f"{path}: cannot read: {exc}", path, 0, str(exc)) from None
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        raise CatalogError(f"{path}: codes must be a list of locale codes", path, 0,
+                           "codes must be a list of locale codes")
+    return codes
 
 
 def check_catalog(code: str, locales_dir: Path, *, template: Catalog | None = None,

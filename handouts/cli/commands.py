@@ -103,8 +103,8 @@ def print_wanted(locales_dir: Path) -> None:
     wanted = wanted_locales(locales_dir)
     if not wanted:
         return
-    print("Translation wanted (defined in locale.toml, no catalog yet, so no handout is built; "
-          "start one with `catalog init CODE`):")
+    print("Translation wanted (locale.toml or wanted.toml, no catalog yet, so no handout is "
+          "built; start one with `catalog init CODE`):")
     for code in wanted:
         try:
             info = locale_info(code, locales_dir)

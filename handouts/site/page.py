@@ -291,8 +291,9 @@ def _add_documents(language: Language, results: list[dict], writer: _Writer
 
 
 def wanted_languages(locales_dir: Path) -> list[LocaleInfo]:
-    """Languages defined (locale.toml) but not translated yet, by English name; a broken
-    definition is left out here (`catalog check` and `list` name its file and line)."""
+    """Languages wanted (locale.toml or wanted.toml) but not translated yet, by English name;
+    a broken definition is left out here (`catalog check` and `list` name its file and
+    line)."""
     infos = []
     for code in wanted_locales(locales_dir):
         try:
