@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..checks import check_pdf, check_templates
+from ..checks import check_lang, check_pdf, check_templates, check_text
 from ..fonts import FontError
 from ..render import TYPE_SCALES, Attempt, Document, FitError, Fitted, Renderer
 from ..sources import Sources
@@ -68,6 +68,8 @@ def make(document: Document, renderer: Renderer, sources: Sources,
         fitted.pdf, pages=document.handout.pages, lang=catalog.locale.tag, title=fitted.title,
         font_families=catalog.locale.font_families, missing_glyphs=fitted.missing_glyphs,
         bleed_pt=document.paper.bleed_pt if document.print_shop else 0.0)
+    problems += check_text(fitted.pdf, fitted.layout.pages.pages)
+    problems += check_lang(fitted.pdf, fitted.layout.pages.pages, catalog.locale.tag)
     if fitted.layout.refused_urls:
         problems.append("refused to load: " + ", ".join(fitted.layout.refused_urls))
     if sources.strict and fitted.fallbacks:

@@ -4,7 +4,10 @@ Each check returns human-readable problems; an empty list means the PDF is good.
 render and catalogs stages and the shared modules, never build, site or cli.
 """
 
+from .lang import check_lang
 from .palette import check_templates
 from .pdf import check_pdf, pdf_text, pdfium_text, title_in_text
+from .text import check_text
 
-__all__ = ["check_pdf", "check_templates", "pdf_text", "pdfium_text", "title_in_text"]
+__all__ = ["check_lang", "check_pdf", "check_templates", "check_text", "pdf_text", "pdfium_text",
+           "title_in_text"]
