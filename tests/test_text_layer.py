@@ -107,6 +107,12 @@ def test_moved_spaces_are_not_a_difference_but_punctuation_is():
     assert text_layer_problems(["Enforcement"], "Enforce\u00ad\nment") == []  # soft hyphen
 
 
+def test_arabic_word_cut_at_a_detached_mark_is_one_word():
+    """Poppler may cut an Arabic word where it detaches a vowel mark, even across lines."""
+    assert text_layer_problems(["المشاركة لا تُلزَم أي ولاية"], "أي ولاية\nالمشاركة لا ُت َ\nلزم") == []
+    assert text_layer_problems(["warrants and"], "rants and war")  # only Arabic, only marks
+
+
 def test_hyphenated_words_extract_whole(flyers):
     """es hyphenates ("Nacionali‐" / "dad"): poppler and PDFium give the unbroken word."""
     fitted = flyers("es")

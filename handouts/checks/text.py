@@ -32,9 +32,9 @@ SHOWN = 6
 #: The longest run of words whose spaces may be moved (see the module docstring).
 RUN = 4
 
-#: Arabic-script vowel and other marks (harakat): WeasyPrint's first-use glyph map may hang
-#: one on a neighbouring letter and extractors detach them from their word (an ActualText
-#: cannot help: see render/textlayer.py), so words are compared without them.
+#: Arabic-script vowel and other marks (harakat): drawn over their letter, extractors detach
+#: them from their word (an ActualText cannot help: see render/textlayer.py), so words are
+#: compared without them.
 _ARABIC_MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4"
                            r"\u06e7\u06e8\u06ea-\u06ed\u08d3-\u08ff]")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
@@ -112,16 +112,30 @@ def _respaced(missing: Counter, extra: Counter, printed: list, extracted: list) 
                 missing.subtract(run)
                 extra.subtract(other)
                 break
-    for word in [word for word in missing if missing[word] > 0 and _ARABIC.search(word)]:
-        for cut in range(1, len(word)):  # an Arabic letter carried off with its vowel mark
-            head, tail = word[:cut], word[cut:]
-            if missing[word] > 0 and extra[head] > 0 and extra[tail] > 0 and head != tail:
-                missing[word] -= 1
-                extra[head] -= 1
-                extra[tail] -= 1
+    for word in [word for word in missing if _ARABIC.search(word)]:
+        while missing[word] > 0 and (pieces := _pieces(word, extra, RUN - 1)):
+            missing[word] -= 1  # an Arabic word that poppler cut where it detached a mark
+            extra.subtract(pieces)
     for counter in (missing, extra):
         for word in [word for word, count in counter.items() if count <= 0]:
             del counter[word]
+
+
+def _pieces(word: str, left: Counter, most: int) -> list[str] | None:
+    """The word cut into at most `most` pieces (two or more) that are all in `left`."""
+    for cut in range(1, len(word)):
+        head, tail = word[:cut], word[cut:]
+        if left[head] <= 0:
+            continue
+        if left[tail] > (head == tail):
+            return [head, tail]
+        if most > 2:
+            left[head] -= 1
+            rest = _pieces(tail, left, most - 1)
+            left[head] += 1
+            if rest:
+                return [head, *rest]
+    return None
 
 
 def _available(counter: Counter, run: list[str]) -> bool:
