@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from weasyprint.draw import text as weasyprint_draw_text
 from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import stream as weasyprint_stream
+from weasyprint.pdf import tags as weasyprint_tags
 
 from handouts import catalogs, content
 from handouts.checks import check_lang, check_text
@@ -175,10 +176,13 @@ def test_other_language_parts_have_lang(flyers):
     assert check_lang(fitted.pdf, fitted.layout.pages.pages, "es") == []
 
 
-def test_planted_missing_lang_is_caught(flyers):
-    fitted = flyers("es", "287g-card")
-    problems = check_lang(unpatched(fitted), fitted.layout.pages.pages, "es")
-    assert len(problems) == 1 and "/Lang en" in problems[0] and "'es'" in problems[0]
+@pytest.mark.parametrize("locale,handout", [("es", "287g-card"), ("ar", "287g-bilingual")])
+def test_planted_missing_lang_is_caught(flyers, locale, handout):
+    """WeasyPrint alone writes no /Lang: the English card backs and column are caught."""
+    fitted = flyers(locale, handout)
+    assert check_lang(fitted.pdf, fitted.layout.pages.pages, locale) == []
+    problems = check_lang(unpatched(fitted), fitted.layout.pages.pages, locale)
+    assert len(problems) == 1 and "/Lang en" in problems[0] and f"{locale!r}" in problems[0]
 
 
 def test_lang_problems_name_the_words():
@@ -199,8 +203,8 @@ def test_patch_is_undone_after_writing(flyers):
     with textlayer.patched():
         assert weasyprint_stream.Stream.marked is not ORIGINAL[0]
     assert (weasyprint_stream.Stream.marked, weasyprint_draw_text.draw_first_line,
-            weasyprint.pdf.add_tags) == ORIGINAL
+            weasyprint.pdf.add_tags, weasyprint_tags._build_box_tree) == ORIGINAL
 
 
 ORIGINAL = (weasyprint_stream.Stream.marked, weasyprint_draw_text.draw_first_line,
-            weasyprint.pdf.add_tags)
+            weasyprint.pdf.add_tags, weasyprint_tags._build_box_tree)

@@ -5,10 +5,12 @@ WeasyPrint 70 maps each glyph to Unicode once, at its first use (the font's ToUn
 so a glyph that prints in clusters of different text (Devanagari, Gurmukhi and Myanmar
 conjuncts and reordered vowel signs) extracts everywhere as its first cluster: Nepali
 "कार्यक्रम" came out as "कायर्यक्रम". Every text box is already its own marked-content sequence
-(`/Span <</MCID n>> BDC`); when any glyph of a box maps to other text than the text it prints
-there, that sequence gets /ActualText, the box's text, so copy, search and screen readers get
-the printed words (PDF 32000-1, 14.9.4). A box that ends in the hyphen WeasyPrint adds at a
-hyphenation break gets it too, with a soft hyphen in its place: the word is one word.
+(`/Span <</MCID n>> BDC`); when a glyph of a box maps to other text than the text it prints
+there, or cannot be read on its own, that sequence gets /ActualText, the box's text, so copy,
+search and screen readers get the printed words (PDF 32000-1, 14.9.4). Boxes with
+right-to-left text never do (extractors would read it backwards). A word WeasyPrint breaks by
+hyphenation gets an ActualText on both halves: whole on the first line, left out of the next,
+so it extracts as the unbroken word (see TextLayer).
 
 WeasyPrint's structure elements carry no /Lang; the one whose box's `lang` (from the HTML's
 lang attributes) differs from the language it inherits in the structure tree gets /Lang.
