@@ -208,3 +208,46 @@ def test_patch_is_undone_after_writing(flyers):
 
 ORIGINAL = (weasyprint_stream.Stream.marked, weasyprint_draw_text.draw_first_line,
             weasyprint.pdf.add_tags, weasyprint_tags._build_box_tree)
+
+
+def fake_box(text, element="p", hyphens="auto"):
+    """A drawn text box as TextLayer sees it: its line's text, style and element."""
+    from types import SimpleNamespace
+    style = {"hyphenate_character": "\u2010", "hyphens": hyphens}
+    return SimpleNamespace(text=text, pango_layout=SimpleNamespace(text=text), style=style,
+                           element=element, element_tag=element)
+
+
+def draw(boxes_drawn, monkeypatch):
+    """ActualText of each box after TextLayer saw them drawn in order on one page."""
+    import pydyf
+    monkeypatch.setattr(textlayer, "unreadable", lambda textbox, stream: False)
+    layer, stream = textlayer.TextLayer(), object()
+    for box in boxes_drawn:
+        layer.spans[id(box)] = pydyf.Dictionary({"MCID": 0})
+    for box in boxes_drawn:
+        layer.drawn(box, stream)
+    return [getattr(layer.spans[id(box)].get("ActualText"), "string", None)
+            for box in boxes_drawn]
+
+
+def test_hyphenated_word_is_whole_on_its_first_line(monkeypatch):
+    assert draw([fake_box("Ley de Nacionali\u2010"), fake_box("dad (Immigration Act)")],
+                monkeypatch) == ["Ley de Nacionalidad", " (Immigration Act)"]
+
+
+def test_word_hyphenated_twice_is_whole_on_its_first_line(monkeypatch):
+    assert draw([fake_box("a Ver\u2010"), fake_box("sicherungs\u2010"), fake_box("vertrag ist")],
+                monkeypatch) == ["a Versicherungsvertrag", " ", " ist"]
+
+
+def test_hyphenated_word_without_its_rest_keeps_a_soft_hyphen(monkeypatch):
+    """The next box drawn is another element's (the rest is on the next page)."""
+    assert draw([fake_box("Nacionali\u2010"), fake_box("Footer", element="footer")],
+                monkeypatch) == ["Nacionali\u00ad", None]
+
+
+def test_a_real_hyphen_at_a_line_end_is_kept(monkeypatch):
+    """hyphens: manual breaks only at soft hyphens: a printed U+2010 there is text."""
+    assert draw([fake_box("anti\u2010", hyphens="manual"), fake_box("ICE")],
+                monkeypatch) == [None, None]
