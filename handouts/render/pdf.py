@@ -25,6 +25,7 @@ from .document import Document
 from .fetcher import AssetFetcher
 from .html import HtmlRenderer
 from .layout import overflowing
+from .textlayer import patched as text_layer_patched
 
 #: Root font sizes tried in order until a handout fits its page budget; the last is the
 #: readable minimum (flyer body text never goes below 10 pt).
@@ -159,7 +160,7 @@ class Renderer:
         """The PDF/UA-1 bytes (reproducible: the identifier is the HTML's digest) and the
         characters drawn with no glyph."""
         identifier = hashlib.sha256(laid_out.html.encode()).hexdigest()[:32].encode()
-        with _capture_missing_glyphs() as missing:
+        with _capture_missing_glyphs() as missing, text_layer_patched():
             data = laid_out.pages.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier,
                                             pdf_tags=True, custom_metadata=False)
         return data, list(dict.fromkeys(missing))
