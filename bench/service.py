@@ -50,7 +50,7 @@ WRK_SCRIPT = r"""
 local token, cookie = "%(token)s", "%(cookie)s"
 local zip, fresh = "%(zip)s", 0
 local counter = 0
-local statuses = {}
+statuses = {}   -- global: done() reads each thread's copy with thread:get
 local threads = {}
 
 function setup(thread)
