@@ -86,3 +86,13 @@ def test_readme_documents_every_service_setting():
     for (flag, _, default), (_, _, shown) in zip(documented(), rows, strict=True):
         if default:
             assert shown.strip() == f"`{default}`", flag
+
+
+def test_every_test_named_in_security_md_exists():
+    """docs/SECURITY.md's tables name the test that proves each row: it must exist."""
+    text = (PROJECT / "docs" / "SECURITY.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(test_[a-z0-9_]+)`", text))
+    defined = {name for path in (PROJECT / "tests").glob("test_*.py")
+               for name in re.findall(r"^def (test_[a-z0-9_]+)",
+                                      path.read_text(encoding="utf-8"), re.MULTILINE)}
+    assert named and sorted(named - defined) == []
