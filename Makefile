@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 # axe-core (npm), which the browser tests inject into the pages; pinned by its lock file.
 AXE    := tests/browser/node_modules/.installed
 
-.PHONY: handouts test web lint setup setup-test system system-test bench pot clean
+.PHONY: handouts test web lint setup setup-test system system-test bench bench-service pot clean
 
 handouts: setup
 	$(PY) build_pdf.py $(ARGS)
@@ -47,6 +47,11 @@ $(AXE): tests/browser/package-lock.json
 
 bench: setup-test
 	$(PY) bench/run.py
+
+# The edition service under load (wrk from Debian): see bench/README.md.
+bench-service: setup-test
+	@scripts/system-deps.sh --bench
+	$(PY) bench/service.py $(ARGS)
 
 pot: setup
 	$(PY) build_pdf.py catalog extract

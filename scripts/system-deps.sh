@@ -2,6 +2,7 @@
 # Install the system packages the build needs, or say exactly how to.
 #   scripts/system-deps.sh            packages for building handouts
 #   scripts/system-deps.sh --test     plus what the tests need (Chromium for the download page)
+#   scripts/system-deps.sh --bench    plus wrk, for bench/service.py
 # Fast when everything is present: one dpkg-query, no network.
 set -euo pipefail
 
@@ -11,8 +12,11 @@ TEST_PKGS=(chromium nodejs gettext)   # gettext: msgfmt --check on every catalog
 FEDORA="sudo dnf install -y python3 pango harfbuzz fontconfig poppler-utils google-noto-sans-fonts google-noto-naskh-arabic-fonts google-noto-sans-cjk-fonts google-noto-sans-ethiopic-fonts google-noto-sans-devanagari-fonts google-noto-sans-gurmukhi-fonts google-noto-sans-gujarati-fonts google-noto-sans-bengali-fonts google-noto-sans-georgian-fonts google-noto-sans-myanmar-fonts gettext chromium"
 MACOS="brew install python@3.12 pango harfbuzz fontconfig poppler gettext && brew install --cask font-noto-sans font-noto-naskh-arabic font-noto-sans-cjk font-noto-sans-ethiopic font-noto-sans-devanagari font-noto-sans-gurmukhi font-noto-sans-gujarati font-noto-sans-bengali font-noto-sans-georgian font-noto-sans-myanmar chromium"
 
+BENCH_PKGS=(wrk)   # bench/service.py's load test
+
 pkgs=("${BUILD_PKGS[@]}")
 [[ "${1:-}" == "--test" ]] && pkgs+=("${TEST_PKGS[@]}")
+[[ "${1:-}" == "--bench" ]] && pkgs+=("${TEST_PKGS[@]}" "${BENCH_PKGS[@]}")
 
 explain() {
   cat >&2 <<MSG
