@@ -96,3 +96,16 @@ def test_every_test_named_in_security_md_exists():
                for name in re.findall(r"^def (test_[a-z0-9_]+)",
                                       path.read_text(encoding="utf-8"), re.MULTILINE)}
     assert named and sorted(named - defined) == []
+
+
+def test_readme_counts_the_languages_as_they_are():
+    from handouts.catalogs import available_locales, load, locale_info, wanted_locales
+    from tests.conftest import LOCALES
+    block = _between("<!-- languages:start", "<!-- languages:end")
+    codes = available_locales(LOCALES)
+    scripts = {locale_info(code).script for code in codes}
+    reviewed = sum(1 for code in codes[1:] if load(code, LOCALES).status.reviewed)
+    assert f"**{len(codes) - 1} translations and the English source, in {len(scripts)} " \
+        "scripts**" in block.replace("\n", " ")
+    assert f"({reviewed} so far)" in block
+    assert f"**Translation wanted, {len(wanted_locales(LOCALES))}**" in block
