@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..checks import check_pdf, check_templates
+from ..checks.printing import check_print
 from ..fonts import FontError
 from ..render import TYPE_SCALES, Attempt, Document, FitError, Fitted, Renderer
+from ..render.printshop import PrintShopError
 from ..sources import Sources
 
 
@@ -58,7 +60,7 @@ def make(document: Document, renderer: Renderer, sources: Sources,
         result.fit_error = exc
         result.document_problems.append(str(exc))
         return result
-    except FontError as exc:
+    except (FontError, PrintShopError) as exc:
         result.document_problems.append(str(exc))
         return result
     result.fitted = fitted
@@ -68,6 +70,7 @@ def make(document: Document, renderer: Renderer, sources: Sources,
         fitted.pdf, pages=document.handout.pages, lang=catalog.locale.tag, title=fitted.title,
         font_families=catalog.locale.font_families, missing_glyphs=fitted.missing_glyphs,
         bleed_pt=document.paper.bleed_pt if document.print_shop else 0.0)
+    problems += check_print(fitted.pdf, fitted.layout.pages, print_shop=document.print_shop)
     if fitted.layout.refused_urls:
         problems.append("refused to load: " + ", ".join(fitted.layout.refused_urls))
     if sources.strict and fitted.fallbacks:

@@ -28,9 +28,14 @@ from . import imposition
 
 VARIANT = "pdf/x-4"
 PDFX_VERSION = "PDF/X-4"
-#: The CMYK output ("prtr") profile of the output intent: Ghostscript's SWOP-like default
-#: (Debian package libgs-common, installed by scripts/system-deps.sh; see README, Print shop).
-CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+#: The CMYK output ("prtr") profile of the output intent: Ghostscript's SWOP-like default,
+#: where Debian's libgs-common (installed by scripts/system-deps.sh), Fedora's and Homebrew's
+#: ghostscript put it (see README, Print shop, for its licence).
+CMYK_PROFILES = (Path("/usr/share/color/icc/ghostscript/default_cmyk.icc"),
+                 Path("/usr/share/ghostscript/iccprofiles/default_cmyk.icc"),
+                 Path("/opt/homebrew/share/ghostscript/iccprofiles/default_cmyk.icc"),
+                 Path("/usr/local/share/ghostscript/iccprofiles/default_cmyk.icc"))
+CMYK_PROFILE = next((path for path in CMYK_PROFILES if path.exists()), CMYK_PROFILES[0])
 CMYK_PACKAGE = "libgs-common"
 
 
