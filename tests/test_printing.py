@@ -235,3 +235,37 @@ def test_home_checks_catch_each_planted_defect(renderer, body, expected):
 def test_home_checks_pass_text_well_inside(renderer):
     pages = layout_of(renderer, '<div style="left: 100pt; top: 100pt; font-size: 8pt">ok</div>')
     assert printing.small_text_problems(pages) == printing.edge_problems(pages) == []
+
+
+# ---- Reading what a page paints ----------------------------------------------------------
+
+def synthetic_page(content_bytes: bytes, form: bytes | None = None) -> pikepdf.Pdf:
+    """A one-page PDF (kept whole: a page does not outlive its PDF)."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(100, 100))
+    page = pdf.pages[0]
+    resources = pikepdf.Dictionary()
+    if form is not None:
+        x_object = pdf.make_stream(form)
+        x_object.Type, x_object.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+        x_object.BBox = [0, 0, 10, 10]
+        resources.XObject = pikepdf.Dictionary(Fm=x_object)
+    page.obj.Resources = resources
+    page.obj.Contents = pdf.make_stream(content_bytes)
+    return pdf
+
+
+def test_painted_follows_the_ctm_into_form_xobjects():
+    pdf = synthetic_page(b"q 2 0 0 2 10 10 cm /Fm Do Q", form=b"0 0 1 rg 0 0 5 5 re f")
+    ink = page_ink(pdf.pages[0])
+    assert [(i.kind, i.x0, i.y0, i.x1, i.y1) for i in ink.items] == [
+        ("fill", 10, 10, 20, 20)]
+    assert ink.rgb_without_default == 1           # the form's RGB has no /DefaultRGB
+
+
+def test_painted_tells_registration_colour_and_stroke_width():
+    pdf = synthetic_page(b"2 w 1 1 1 1 K 0 50 m 20 50 l S 0 0 0 1 K 0 60 m 20 60 l S")
+    ink = page_ink(pdf.pages[0])
+    first, second = ink.items
+    assert first.registration and not second.registration
+    assert (first.y0, first.y1) == (49, 51)       # half the line width either side
