@@ -61,10 +61,11 @@ def cmyk_profile(path: Path = CMYK_PROFILE) -> ColorProfile:
 
 def write_options(document: Any, bleed_pt: float, identifier: bytes,
                   profile: Path = CMYK_PROFILE) -> dict[str, Any]:
-    """write_pdf() options for a print-shop PDF of a laid-out WeasyPrint document."""
+    """write_pdf() options for a print-shop PDF of a laid-out WeasyPrint document; gives the
+    document its output profile, and a creation date that is its modification date (PDF/X-4
+    wants one, and "now" would make the bytes differ from build to build)."""
     document.color_profiles["device-cmyk"] = cmyk_profile(profile)
-    metadata = document.metadata
-    metadata.created = metadata.created or metadata.modified   # reproducible: no "now"
+    document.metadata.created = document.metadata.created or document.metadata.modified
     return {"pdf_variant": VARIANT, "finisher": Finisher(bleed_pt, identifier)}
 
 
