@@ -7,10 +7,11 @@
 set -euo pipefail
 
 BUILD_PKGS=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
-            fonts-noto-core fonts-noto-cjk poppler-utils)
-TEST_PKGS=(chromium nodejs gettext)   # gettext: msgfmt --check on every catalog (tests)
-FEDORA="sudo dnf install -y python3 pango harfbuzz fontconfig poppler-utils google-noto-sans-fonts google-noto-naskh-arabic-fonts google-noto-sans-cjk-fonts google-noto-sans-ethiopic-fonts google-noto-sans-devanagari-fonts google-noto-sans-gurmukhi-fonts google-noto-sans-gujarati-fonts google-noto-sans-bengali-fonts google-noto-sans-georgian-fonts google-noto-sans-myanmar-fonts gettext chromium"
-MACOS="brew install python@3.12 pango harfbuzz fontconfig poppler gettext && brew install --cask font-noto-sans font-noto-naskh-arabic font-noto-sans-cjk font-noto-sans-ethiopic font-noto-sans-devanagari font-noto-sans-gurmukhi font-noto-sans-gujarati font-noto-sans-bengali font-noto-sans-georgian font-noto-sans-myanmar chromium"
+            fonts-noto-core fonts-noto-cjk poppler-utils libgs-common)
+# gettext: msgfmt --check on every catalog; ghostscript: renders print-shop PDFs (tests)
+TEST_PKGS=(chromium nodejs gettext ghostscript)
+FEDORA="sudo dnf install -y python3 pango harfbuzz fontconfig poppler-utils google-noto-sans-fonts google-noto-naskh-arabic-fonts google-noto-sans-cjk-fonts google-noto-sans-ethiopic-fonts google-noto-sans-devanagari-fonts google-noto-sans-gurmukhi-fonts google-noto-sans-gujarati-fonts google-noto-sans-bengali-fonts google-noto-sans-georgian-fonts google-noto-sans-myanmar-fonts gettext ghostscript chromium"
+MACOS="brew install python@3.12 pango harfbuzz fontconfig poppler gettext ghostscript && brew install --cask font-noto-sans font-noto-naskh-arabic font-noto-sans-cjk font-noto-sans-ethiopic font-noto-sans-devanagari font-noto-sans-gurmukhi font-noto-sans-gujarati font-noto-sans-bengali font-noto-sans-georgian font-noto-sans-myanmar chromium"
 
 BENCH_PKGS=(wrk)   # bench/service.py's load test
 

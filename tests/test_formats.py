@@ -162,26 +162,31 @@ def test_trifold_has_the_fuller_content(trifold_en_a4_shop):
 
 # ---- Print shop and home printers --------------------------------------------------------
 
-def test_print_shop_mediabox_is_trimbox_plus_bleed(trifold_en_a4_shop):
+def test_print_shop_bleedbox_is_trimbox_plus_bleed_inside_the_slug(trifold_en_a4_shop):
     _, _, reader = trifold_en_a4_shop
     bleed = content.PAPERS["a4"].bleed_pt
+    slug = imposition.slug_pt(bleed)
     for page in reader.pages:
-        media, trim = page.mediabox, page.trimbox
+        media, trim, bleedbox = page.mediabox, page.trimbox, page.bleedbox
         assert "/TrimBox" in page and "/BleedBox" in page
         assert close(float(trim.width), 297 * 72 / 25.4, 0.05)   # A4 landscape, trimmed
-        for edge in (trim.left - media.left, trim.bottom - media.bottom,
-                     media.right - trim.right, media.top - trim.top):
-            assert close(float(edge), bleed, 0.05)
+        for outer, inner, edge in ((bleedbox, trim, bleed), (media, trim, slug)):
+            for found in (inner.left - outer.left, inner.bottom - outer.bottom,
+                          outer.right - inner.right, outer.top - inner.top):
+                assert close(float(found), edge, 0.05)
     assert print_box_problems(reader, bleed) == []
     assert print_box_problems(reader, 0.0) != []   # the check can fail
 
 
-def test_print_shop_cover_background_runs_into_the_bleed(trifold_en_a4_shop):
+def test_print_shop_cover_background_runs_into_the_bleed_not_the_slug(trifold_en_a4_shop):
     rendered, _, _ = trifold_en_a4_shop
-    image = page_image(rendered.pdf, 0, 72)
-    right, top = image.width - 2, 2          # inside the bleed, beyond the trim corner
-    assert image.getpixel((right, top)) < 90, "cover band does not reach the bleed"
-    assert image.getpixel((2, image.height // 2)) > 245   # the flap side stays paper white
+    image = page_image(rendered.pdf, 0, 72)          # 1 px = 1 pt
+    bleed = content.PAPERS["a4"].bleed_pt
+    into_bleed = round(imposition.slug_pt(bleed) - bleed / 2)   # beyond the trim corner
+    assert image.getpixel((image.width - into_bleed, into_bleed)) < 90, \
+        "cover band does not reach the bleed"
+    assert image.getpixel((image.width - 3, 3)) > 245          # the slug stays paper white
+    assert image.getpixel((into_bleed, image.height // 2)) > 245   # so does the flap's bleed
 
 
 @pytest.mark.parametrize("which", ["card_ar", "trifold_ar", "half_no_qr", "bilingual_es"])

@@ -17,8 +17,10 @@ from ..checks import (
     pdfium_text,
     stray_cjk_spaces,
 )
+from ..checks.printing import check_print
 from ..fonts import FontError
 from ..render import TYPE_SCALES, Attempt, Document, FitError, Fitted, Renderer
+from ..render.printshop import PrintShopError
 from ..sources import Sources
 
 
@@ -65,7 +67,7 @@ def make(document: Document, renderer: Renderer, sources: Sources,
         result.fit_error = exc
         result.document_problems.append(str(exc))
         return result
-    except FontError as exc:
+    except (FontError, PrintShopError) as exc:
         result.document_problems.append(str(exc))
         return result
     result.fitted = fitted
@@ -78,6 +80,7 @@ def make(document: Document, renderer: Renderer, sources: Sources,
     problems += stray_cjk_spaces(pdfium_text(fitted.pdf))
     problems += check_text(fitted.pdf, fitted.layout.pages.pages)
     problems += check_lang(fitted.pdf, fitted.layout.pages.pages, catalog.locale.tag)
+    problems += check_print(fitted.pdf, fitted.layout.pages, print_shop=document.print_shop)
     if fitted.layout.refused_urls:
         problems.append("refused to load: " + ", ".join(fitted.layout.refused_urls))
     if sources.strict and fitted.fallbacks:

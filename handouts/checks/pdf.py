@@ -14,6 +14,7 @@ from typing import Any
 from pypdf import PdfReader
 
 from .. import fonts
+from ..render import imposition
 
 _SPACE_RE = re.compile(r"[\s\u00ad\u2010\u200b-\u200f\u2066-\u2069-]+")
 
@@ -65,30 +66,32 @@ def title_in_text(title: str, text: str) -> bool:
     return bool(words) and all(word.casefold() in have for word in words)
 
 
-def print_box_problems(reader: PdfReader, bleed_pt: float = 0.0) -> list[str]:
-    """Print software trims at the TrimBox: the MediaBox must be it plus the bleed on every side.
+def _edges(outer, inner) -> dict[str, float]:
+    return {"left": float(inner.left - outer.left), "bottom": float(inner.bottom - outer.bottom),
+            "right": float(outer.right - inner.right), "top": float(outer.top - inner.top)}
 
-    Home-printer PDFs have no bleed (MediaBox = TrimBox); print-shop PDFs have `bleed_pt`
-    all round, and a BleedBox between the two.
+
+def print_box_problems(reader: PdfReader, bleed_pt: float = 0.0) -> list[str]:
+    """Print software trims at the TrimBox: the BleedBox must be it plus the bleed on every side.
+
+    Home-printer PDFs have no bleed (MediaBox = BleedBox = TrimBox). Print-shop PDFs have
+    `bleed_pt` all round and a MediaBox reaching past the BleedBox by the marks' slug
+    (imposition.slug_pt), so crop marks print outside the bleed: MediaBox > BleedBox > TrimBox.
     """
     problems = []
+    media_edge = imposition.slug_pt(bleed_pt) if bleed_pt else 0.0
     for number, page in enumerate(reader.pages, 1):
         if "/TrimBox" not in page or "/BleedBox" not in page:
             problems.append(f"page {number}: no TrimBox/BleedBox for print software")
             continue
-        media, trim, bleed = page.mediabox, page.trimbox, page.bleedbox
-        edges = {"left": trim.left - media.left, "bottom": trim.bottom - media.bottom,
-                 "right": media.right - trim.right, "top": media.top - trim.top}
-        off = {side: round(float(v), 2) for side, v in edges.items()
-               if abs(float(v) - bleed_pt) > 0.05}
-        if off:
-            problems.append(f"page {number}: MediaBox is not the TrimBox plus {bleed_pt:g} pt "
-                            f"bleed on every side (found {off})")
-        inside = (media.left <= bleed.left <= trim.left and media.bottom <= bleed.bottom
-                  <= trim.bottom and trim.right <= bleed.right <= media.right
-                  and trim.top <= bleed.top <= media.top)
-        if not inside:
-            problems.append(f"page {number}: BleedBox is not between TrimBox and MediaBox")
+        for outer, inner, what, want in (
+                (page.bleedbox, page.trimbox, "BleedBox is not the TrimBox plus", bleed_pt),
+                (page.mediabox, page.trimbox, "MediaBox is not the TrimBox plus", media_edge)):
+            off = {side: round(v, 2) for side, v in _edges(outer, inner).items()
+                   if abs(v - want) > 0.05}
+            if off:
+                problems.append(f"page {number}: {what} {want:g} pt on every side "
+                                f"(found {off})")
     return problems
 
 

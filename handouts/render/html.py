@@ -126,6 +126,9 @@ def page_css(locale, paper: content.Paper, print_shop: bool,
         rules.append("html { --leading: 1.55; } html.scale-3 { --leading: 1.45; } "
                      "html.scale-4 { --leading: 1.38; }")
     if print_shop:
-        rules.append(f"@page {{ bleed: {paper.bleed}; marks: crop; }}")
+        # The sheet reaches past the bleed into a slug for the marks (drawn in registration
+        # colour: tick marks by the templates, crop marks by handouts/render/printshop.py).
+        rules.append(f"@page {{ bleed: {imposition.slug_pt(paper.bleed_pt):.3f}pt; }} "
+                     f"html {{ --bleed: {paper.bleed_pt:.3f}pt; }}")
     return Markup("\n".join(rules))
 

@@ -17,6 +17,40 @@ PT_PER_MM = 72.0 / 25.4
 #: Home printers cannot print closer to the edge than this; nothing is placed nearer.
 HOME_MARGIN_PT = 0.25 * PT_PER_IN
 
+#: Print-shop marks (crop marks, cut and fold ticks) sit in the slug, outside the bleed: they
+#: start this far beyond the bleed, are a usable length (0.25 in), and the sheet (MediaBox)
+#: reaches this far past their ends, so MediaBox > BleedBox > TrimBox with room between.
+MARK_GAP_PT = 3.0
+MARK_LENGTH_PT = 0.25 * PT_PER_IN
+SLUG_MARGIN_PT = 6.0
+#: Stroke width of print-shop marks (0.25 pt is the usual hairline for crop marks).
+MARK_WIDTH_PT = 0.25
+
+
+def slug_pt(bleed: float) -> float:
+    """How far the print-shop sheet reaches beyond the trim: the bleed, then the marks."""
+    return bleed + MARK_GAP_PT + MARK_LENGTH_PT + SLUG_MARGIN_PT
+
+
+def mark_span(bleed: float) -> tuple[float, float]:
+    """Where a mark starts and ends, as distances outward from the trim edge."""
+    start = bleed + MARK_GAP_PT
+    return start, start + MARK_LENGTH_PT
+
+
+def crop_marks(trim: "Rect", bleed: float) -> list[tuple[float, float, float, float]]:
+    """Two marks per trim corner, each on the line of a trim edge, in the slug: (x0, y0, x1, y1).
+
+    Works in either y direction: only the rectangle's smaller and larger edges are used.
+    """
+    start, end = mark_span(bleed)
+    marks = []
+    for x, out_x in ((trim.x, -1), (trim.right, 1)):
+        for y, out_y in ((trim.y, -1), (trim.bottom, 1)):
+            marks.append((x + out_x * start, y, x + out_x * end, y))      # along the y edge
+            marks.append((x, y + out_y * start, x, y + out_y * end))      # along the x edge
+    return marks
+
 
 @dataclass(frozen=True)
 class Rect:
@@ -146,7 +180,12 @@ class SheetLayouts:
     half: Grid
     trifold: TriFold
     home_margin: float = HOME_MARGIN_PT
+    #: Print shop: where cut and fold ticks start and end, outward from the trim edge.
+    mark_start: float = 0.0
+    mark_end: float = 0.0
 
 
 def for_paper(paper: Paper) -> SheetLayouts:
-    return SheetLayouts(card_grid(paper), half_grid(paper), trifold(paper))
+    start, end = mark_span(paper.bleed_pt)
+    return SheetLayouts(card_grid(paper), half_grid(paper), trifold(paper),
+                        mark_start=start, mark_end=end)

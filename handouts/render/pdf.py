@@ -25,6 +25,7 @@ from .document import Document
 from .fetcher import AssetFetcher
 from .html import HtmlRenderer
 from .layout import overflowing
+from .printshop import write_options as print_shop_options
 from .textlayer import patched as text_layer_patched
 
 #: Root font sizes tried in order until a handout fits its page budget; the last is the
@@ -48,6 +49,8 @@ class Layout:
     #: The layout's own fetcher's record of refusals, kept live: attachments and SVG images
     #: are fetched while write() draws the pages, after layout. Read it as refused_urls.
     refused: list[str] = field(default_factory=list, compare=False)
+    #: The paper's bleed when made for a print shop (written as PDF/X-4); None at home.
+    print_bleed: float | None = None
 
     @property
     def refused_urls(self) -> tuple[str, ...]:
@@ -142,27 +145,32 @@ class Renderer:
     def html(self, document: Document, **options) -> str:
         return self.markup.html(document, **options)
 
-    def layout_html(self, html: str, scale: int = 0) -> Layout:
+    def layout_html(self, html: str, scale: int = 0, print_bleed: float | None = None) -> Layout:
         """Lay out HTML with the project's stylesheets and a fetcher of its own."""
         fetcher = AssetFetcher(self.templates_dir)
         pages = HTML(string=html, base_url=str(self.templates_dir) + "/",
                      url_fetcher=fetcher).render(
             font_config=self.font_config, stylesheets=self.stylesheets,
             pdf_variant=PDF_VARIANT)
-        return Layout(scale, html, pages, tuple(overflowing(pages)), fetcher.refused)
+        return Layout(scale, html, pages, tuple(overflowing(pages)), fetcher.refused,
+                      print_bleed)
 
     def layout(self, document: Document, scale: int = 0,
                translator: Translator | None = None) -> Layout:
-        return self.layout_html(self.html(document, scale=scale, translator=translator), scale)
+        return self.layout_html(self.html(document, scale=scale, translator=translator), scale,
+                                document.paper.bleed_pt if document.print_shop else None)
 
     @staticmethod
     def write(laid_out: Layout) -> tuple[bytes, list[str]]:
         """The PDF/UA-1 bytes (reproducible: the identifier is the HTML's digest) and the
-        characters drawn with no glyph."""
+        characters drawn with no glyph; for a print shop also PDF/X-4 (render/printshop.py)."""
         identifier = hashlib.sha256(laid_out.html.encode()).hexdigest()[:32].encode()
+        options = {"pdf_variant": PDF_VARIANT}
+        if laid_out.print_bleed is not None:
+            options = print_shop_options(laid_out.pages, laid_out.print_bleed, identifier)
         with _capture_missing_glyphs() as missing, text_layer_patched():
-            data = laid_out.pages.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier,
-                                            pdf_tags=True, custom_metadata=False)
+            data = laid_out.pages.write_pdf(pdf_identifier=identifier, pdf_tags=True,
+                                            custom_metadata=False, **options)
         return data, list(dict.fromkeys(missing))
 
     def fit(self, document: Document, first_scale: int = TYPE_SCALES[0]) -> Fitted:
