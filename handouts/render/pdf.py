@@ -23,6 +23,7 @@ from weasyprint.text.fonts import FontConfiguration
 from ..catalogs import Growth, Translator, shown_path
 from .document import Document
 from .fetcher import AssetFetcher
+from .figures import place_figure_boxes
 from .html import HtmlRenderer
 from .layout import overflowing
 
@@ -34,6 +35,14 @@ TYPE_SCALES = (0, 1, 2, 3, 4)
 HOPELESS_PAGES = 3
 PDF_VARIANT = "pdf/ua-1"
 STYLESHEETS = ("handouts.css", "formats.css")
+#: Changes to WeasyPrint's PDF objects before they are written, in order (finisher(document,
+#: pdf) each): figures' BBox in page points.
+FINISHERS = (place_figure_boxes,)
+
+
+def _finish(document: LaidOut, pdf) -> None:
+    for finisher in FINISHERS:
+        finisher(document, pdf)
 
 
 @dataclass(frozen=True)
@@ -161,7 +170,8 @@ class Renderer:
         identifier = hashlib.sha256(laid_out.html.encode()).hexdigest()[:32].encode()
         with _capture_missing_glyphs() as missing:
             data = laid_out.pages.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier,
-                                            pdf_tags=True, custom_metadata=False)
+                                            pdf_tags=True, custom_metadata=False,
+                                            finisher=_finish)
         return data, list(dict.fromkeys(missing))
 
     def fit(self, document: Document, first_scale: int = TYPE_SCALES[0]) -> Fitted:
