@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..checks import check_pdf, check_templates, pdfium_text, stray_cjk_spaces
+from ..checks import check_pdf, check_templates, pdfium_text, pdfua_problems, stray_cjk_spaces
 from ..fonts import FontError
 from ..render import TYPE_SCALES, Attempt, Document, FitError, Fitted, Renderer
 from ..sources import Sources
@@ -69,6 +69,7 @@ def make(document: Document, renderer: Renderer, sources: Sources,
         font_families=catalog.locale.font_families, missing_glyphs=fitted.missing_glyphs,
         bleed_pt=document.paper.bleed_pt if document.print_shop else 0.0)
     problems += stray_cjk_spaces(pdfium_text(fitted.pdf))
+    problems += pdfua_problems(fitted.pdf)
     if fitted.layout.refused_urls:
         problems.append("refused to load: " + ", ".join(fitted.layout.refused_urls))
     if sources.strict and fitted.fallbacks:

@@ -6,7 +6,8 @@ render and catalogs stages and the shared modules, never build, site or cli.
 
 from .palette import check_templates
 from .pdf import check_pdf, pdf_text, pdfium_text, title_in_text
+from .pdfua import pdfua_problems
 from .spacing import stray_cjk_spaces
 
-__all__ = ["check_pdf", "check_templates", "pdf_text", "pdfium_text", "stray_cjk_spaces",
-           "title_in_text"]
+__all__ = ["check_pdf", "check_templates", "pdf_text", "pdfium_text", "pdfua_problems",
+           "stray_cjk_spaces", "title_in_text"]
