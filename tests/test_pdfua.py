@@ -19,7 +19,7 @@ from handouts.build.pipeline import make as make_checked
 from handouts.checks import title_in_text
 from handouts.checks.pdfua import failed_conditions, pdfua_problems, structure_tree
 from handouts.contact import parse_contact
-from handouts.render import Document, Renderer, figures, layout
+from handouts.render import Document, Renderer, figures, imposition, layout
 from handouts.sources import Sources
 from tests.conftest import LOCALES, TEMPLATES
 
@@ -37,15 +37,15 @@ def renderer():
 
 @pytest.fixture(scope="module")
 def made(renderer) -> Callable:
-    """(locale, handout) -> the fitted document on Letter, made once."""
+    """(locale, handout[, paper]) -> the fitted document (Letter unless said), made once."""
     cache: dict = {}
 
-    def get(locale: str, handout: str):
-        if (locale, handout) not in cache:
-            cache[locale, handout] = renderer.fit(Document(
+    def get(locale: str, handout: str, paper: str = "letter"):
+        if (locale, handout, paper) not in cache:
+            cache[locale, handout, paper] = renderer.fit(Document(
                 content.HANDOUTS[handout], catalogs.load(locale, LOCALES),
-                content.PAPERS["letter"], ORG))
-        return cache[locale, handout]
+                content.PAPERS[paper], ORG))
+        return cache[locale, handout, paper]
     return get
 
 
@@ -250,13 +250,16 @@ def test_document_entries_are_checked(made, condition, plant, expected):
 
 # ---- What the templates make --------------------------------------------------------------
 
-@pytest.mark.parametrize("locale", LOCALES_CHECKED)
-def test_card_sheet_title_is_its_printed_h1(made, locale):
-    """The card sheet's one H1 is printed (small, in the top margin) and is in the text layer."""
-    fitted = made(locale, "287g-card")
+@pytest.mark.parametrize("locale,paper", [(code, "letter") for code in LOCALES_CHECKED]
+                         + [("es", "a4")])
+def test_card_sheet_title_is_its_printed_h1(made, locale, paper):
+    """The card sheet's one H1 is printed (small, in the top margin, inside what a home
+    printer prints, clear of the cards) and is in the text layer."""
+    fitted = made(locale, "287g-card", paper)
     [title] = layout.placed(fitted.layout.pages, "sheet-title")
-    grid_top = 36.0   # Letter: five 2 in rows centred on 11 in
-    assert title.page == 0 and 18 <= title.y and title.bottom <= grid_top
+    sheet = imposition.for_paper(content.PAPERS[paper])
+    assert title.page == 0 and sheet.home_margin <= title.y
+    assert title.bottom <= sheet.card.top - 3 and title.height < 10   # one line
     document = pypdfium2.PdfDocument(fitted.pdf)
     try:
         page = document[0]
