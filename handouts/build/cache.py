@@ -42,7 +42,8 @@ BLOB = ".blob"
 KEEP_PER_SLOT = 3
 #: Libraries whose version can change a PDF's bytes or its checks.
 PACKAGES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "tinyhtml5", "cssselect2",
-            "pyphen", "babel", "jinja2", "markupsafe", "phonenumbers", "segno", "pypdf")
+            "pyphen", "babel", "jinja2", "markupsafe", "phonenumbers", "segno", "pypdf",
+            "pikepdf")
 #: System libraries that lay out and subset (sonames as `ldconfig -p` lists them).
 SYSTEM_LIBRARIES = ("libpango-1.0.so", "libpangoft2-1.0.so", "libharfbuzz.so",
                     "libharfbuzz-subset.so", "libfontconfig.so", "libfreetype.so")

@@ -15,6 +15,7 @@ from ..checks import (
     check_templates,
     check_text,
     pdfium_text,
+    pdfua_problems,
     stray_cjk_spaces,
 )
 from ..checks.printing import check_print
@@ -81,6 +82,7 @@ def make(document: Document, renderer: Renderer, sources: Sources,
     problems += check_text(fitted.pdf, fitted.layout.pages.pages)
     problems += check_lang(fitted.pdf, fitted.layout.pages.pages, catalog.locale.tag)
     problems += check_print(fitted.pdf, fitted.layout.pages, print_shop=document.print_shop)
+    problems += pdfua_problems(fitted.pdf)
     if fitted.layout.refused_urls:
         problems.append("refused to load: " + ", ".join(fitted.layout.refused_urls))
     if sources.strict and fitted.fallbacks:

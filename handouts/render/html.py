@@ -54,7 +54,8 @@ class HtmlRenderer:
         """The blocks of handout.parts rendered in the locale ("own") and in English ("en").
 
         Jinja's i18n callables are installed per render, so each language renders on its own;
-        the layout places the blocks, each inside an element carrying its lang and dir.
+        the layout places the blocks, each inside an element carrying its lang and dir. Blocks
+        see `part` ("own" or "en"): the English copy's title is a heading a level lower.
         """
         catalog = document.catalog
         english = source_catalog() if catalog.locale.code != SOURCE_LOCALE else catalog
@@ -66,8 +67,9 @@ class HtmlRenderer:
             # Installed first: a new context copies the environment's globals.
             self.env.install_gettext_callables(  # type: ignore[attr-defined]
                 part_translator.gettext, part_translator.ngettext, newstyle=True)
-            context = template.new_context(self.context(document, part_catalog,
-                                                        part_translator, scale=scale))
+            context = template.new_context({**self.context(document, part_catalog,
+                                                           part_translator, scale=scale),
+                                             "part": key})
             rendered[key] = {name: Markup("".join(block(context)))
                              for name, block in template.blocks.items()}
         return rendered

@@ -23,6 +23,7 @@ from weasyprint.text.fonts import FontConfiguration
 from ..catalogs import Growth, Translator, shown_path
 from .document import Document
 from .fetcher import AssetFetcher
+from .figures import place_figure_boxes
 from .html import HtmlRenderer
 from .layout import overflowing
 from .printshop import write_options as print_shop_options
@@ -36,6 +37,9 @@ TYPE_SCALES = (0, 1, 2, 3, 4)
 HOPELESS_PAGES = 3
 PDF_VARIANT = "pdf/ua-1"
 STYLESHEETS = ("handouts.css", "formats.css")
+#: Changes to WeasyPrint's PDF objects before they are written, in order (finisher(document,
+#: pdf) each): figures' BBox in page points.
+FINISHERS = (place_figure_boxes,)
 
 
 @dataclass(frozen=True)
@@ -165,12 +169,18 @@ class Renderer:
         """The PDF/UA-1 bytes (reproducible: the identifier is the HTML's digest) and the
         characters drawn with no glyph; for a print shop also PDF/X-4 (render/printshop.py)."""
         identifier = hashlib.sha256(laid_out.html.encode()).hexdigest()[:32].encode()
-        options = {"pdf_variant": PDF_VARIANT}
+        options: dict = {"pdf_variant": PDF_VARIANT}
+        finishers = list(FINISHERS)
         if laid_out.print_bleed is not None:
             options = print_shop_options(laid_out.pages, laid_out.print_bleed, identifier)
+            finishers.append(options.pop("finisher"))
+
+        def finish(document: LaidOut, pdf) -> None:
+            for finisher in finishers:
+                finisher(document, pdf)
         with _capture_missing_glyphs() as missing, text_layer_patched():
             data = laid_out.pages.write_pdf(pdf_identifier=identifier, pdf_tags=True,
-                                            custom_metadata=False, **options)
+                                            custom_metadata=False, finisher=finish, **options)
         return data, list(dict.fromkeys(missing))
 
     def fit(self, document: Document, first_scale: int = TYPE_SCALES[0]) -> Fitted:

@@ -21,6 +21,10 @@ ERROR_LEVEL = "m"
 QUIET_ZONE = 2
 #: Inked modules, as in the palette (handouts.css --ink): near-black prints solid in B/W.
 DARK = "#111111"
+#: The figure's alternative text (its PDF /Alt): what it is and where it leads. English, and
+#: marked lang="en": a new message would leave every catalog untranslated (and fail
+#: --strict builds) until translators catch up; the address beside it is in every language.
+ALT_TEXT = "QR code: opens {caption}"
 
 
 @dataclass(frozen=True)
@@ -36,10 +40,11 @@ def make(target: str) -> QrCode:
     code = segno.make(target, error=ERROR_LEVEL, micro=False, boost_error=False)
     caption = re.sub(r"^https?://", "", target).rstrip("/")
     # segno writes only path data from the module matrix; the one piece of contact text,
-    # the <title> used as the PDF's alternative text, is escaped here.
+    # the <title> WeasyPrint makes the Figure's /Alt, is escaped here.
     svg = code.svg_inline(scale=1, border=QUIET_ZONE, dark=DARK, light="#ffffff",
                           omitsize=True, svgclass="qr-code", lineclass=None)
-    svg = svg.replace(">", f' role="img"><title>{escape(caption)}</title>', 1)
+    alt = escape(ALT_TEXT.format(caption=caption))
+    svg = svg.replace(">", f' role="img" lang="en"><title>{alt}</title>', 1)
     return QrCode(target=target, caption=caption, svg=Markup(svg),
                   modules=int(code.symbol_size(border=0)[0]))
 
