@@ -373,3 +373,14 @@ def test_binds_to_localhost_by_default():
 def test_posts_from_another_site_are_refused_even_with_a_token(client, headers):
     assert client.post("/edition", data=edition_form(client), headers=headers
                        ).status_code == 403
+
+
+def test_a_catalog_for_a_new_language_is_checked_and_drawn(client):
+    """A language the project does not ship yet (Italian): a stub catalog, all English."""
+    text = (LOCALES / "messages.pot").read_text(encoding="utf-8").replace(
+        '"Content-Type:', '"Language: it\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n'
+        '"Content-Type:', 1)
+    response = upload(client, text.encode(), locale="", name="it.po")
+    page = client.get(response.headers["location"]).text
+    assert "<code>it.po</code> (it)" in page
+    assert "Untranslated" in page and 'class="page-image"' in page
