@@ -25,6 +25,7 @@ from .document import Document
 from .fetcher import AssetFetcher
 from .html import HtmlRenderer
 from .layout import overflowing
+from .subset import compact_fonts
 
 #: Root font sizes tried in order until a handout fits its page budget; the last is the
 #: readable minimum (flyer body text never goes below 10 pt).
@@ -156,13 +157,14 @@ class Renderer:
 
     @staticmethod
     def write(laid_out: Layout) -> tuple[bytes, list[str]]:
-        """The PDF/UA-1 bytes (reproducible: the identifier is the HTML's digest) and the
-        characters drawn with no glyph."""
+        """The PDF/UA-1 bytes (reproducible: the identifier is the HTML's digest), their large
+        CJK fonts without empty glyph slots (render/subset.py), and the characters drawn with
+        no glyph."""
         identifier = hashlib.sha256(laid_out.html.encode()).hexdigest()[:32].encode()
         with _capture_missing_glyphs() as missing:
             data = laid_out.pages.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier,
                                             pdf_tags=True, custom_metadata=False)
-        return data, list(dict.fromkeys(missing))
+        return compact_fonts(data), list(dict.fromkeys(missing))
 
     def fit(self, document: Document, first_scale: int = TYPE_SCALES[0]) -> Fitted:
         """The fit loop: the largest type scale whose layout fits the page budget.
