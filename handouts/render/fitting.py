@@ -65,7 +65,9 @@ def fill(pages, budget: int) -> float | None:
     """How much of the page budget the content takes (1.0: exactly full; 1.3: 30 % more than
     fits), measured to the lowest content on the last page; None for documents with
     fixed-size boxes, whose overflow does not add pages (their fill says nothing)."""
-    last = pages[-1]._page_box
+    last = getattr(pages[-1], "_page_box", None) if pages else None
+    if last is None:
+        return None
     bottom = None
     for box in _content(last):
         if FIT_CLASS in _classes(box):
