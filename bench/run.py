@@ -670,3 +670,7 @@ def fit_trials(results: list[matrix.JobResult]) -> dict[matrix.Job, list[int]]:
     """The type scales each document's fit loop laid out, as the pipeline recorded them
     (manifest.json "tried"): nothing is replayed here."""
     return {r.job: list(r.tried) for r in results if r.tried}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
