@@ -88,30 +88,34 @@ def test_the_pages_render_to_the_same_pixels(pdfs, tmp_path, locale):
     assert same_pixels(pixels(compact, tmp_path, "compact"), pixels(raw, tmp_path, "raw"))
 
 
-def _shift_cids(data: bytes) -> bytes:
-    """Plant a wrong glyph reference: every character code reaches the next glyph."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        for obj in pdf.objects:
-            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font" \
-                    and isinstance(obj.get("/Encoding"), pikepdf.Stream):
-                cmap = obj.Encoding.read_bytes().decode().splitlines()
-                shifted = [f"{line.rsplit(' ', 1)[0]} {int(line.rsplit(' ', 1)[1]) + 1}"
-                           if line.startswith("<") and line.rsplit(" ", 1)[1].isdigit()
-                           else line
-                           for line in cmap]
-                obj.Encoding.write("\n".join(shifted).encode())
-        out = io.BytesIO()
-        pdf.save(out)
-        return out.getvalue()
-
-
-def test_a_wrong_glyph_mapping_is_caught_by_the_pixels(pdfs, tmp_path):
-    """Planted: the text layer cannot see it (ToUnicode is keyed by character codes), the
-    render comparison does."""
-    raw, compact = pdfs("zh_Hans")
-    broken = _shift_cids(compact)
-    assert text(broken, tmp_path, "broken") == text(raw, tmp_path, "raw")
+def test_a_wrong_glyph_number_is_caught_by_the_pixels(pdfs, tmp_path, monkeypatch):
+    """Planted: every code shown reaches the next glyph; the render comparison sees it."""
+    raw, _ = pdfs("zh_Hans")
+    renumbered = subset._renumbered
+    monkeypatch.setattr(subset, "_renumbered", lambda string, mapping: renumbered(
+        string, {code: new + 1 for code, new in mapping.items()}))
+    broken = subset.compact_fonts(raw)
     assert not same_pixels(pixels(broken, tmp_path, "broken"), pixels(raw, tmp_path, "raw"))
+
+
+def test_a_stale_text_map_is_caught_by_the_text(pdfs, tmp_path, monkeypatch):
+    """Planted: the ToUnicode CMap keeps the old codes. The pages look right, the text layer
+    is wrong: the text comparison sees it."""
+    raw, _ = pdfs("zh_Hans")
+    monkeypatch.setattr(subset, "_to_unicode", lambda data, mapping: data)
+    broken = subset.compact_fonts(raw)
+    assert same_pixels(pixels(broken, tmp_path, "broken"), pixels(raw, tmp_path, "raw"))
+    assert text(broken, tmp_path, "broken") != text(raw, tmp_path, "raw")
+
+
+def test_pypdf_and_pdfium_read_the_same_text(pdfs):
+    import pypdfium2
+    from pypdf import PdfReader
+    raw, compact = pdfs("zh_Hans")
+    assert PdfReader(io.BytesIO(compact)).pages[0].extract_text() == \
+        PdfReader(io.BytesIO(raw)).pages[0].extract_text()
+    assert pypdfium2.PdfDocument(compact)[0].get_textpage().get_text_range() == \
+        pypdfium2.PdfDocument(raw)[0].get_textpage().get_text_range()
 
 
 def test_without_the_old_bounding_boxes_pixels_move(pdfs, tmp_path, monkeypatch):

@@ -21,9 +21,8 @@ a safety margin; GROWTH the median, used only to guess.
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import unescape
 
 from weasyprint.formatting_structure import boxes
@@ -36,8 +35,7 @@ from .layout import FIT_CLASS, _classes
 MIN_GROWTH = (1.046, 1.037, 1.089, 1.056)
 GROWTH = (1.079, 1.076, 1.123, 1.093)
 #: The flyer's fill at the largest scale against its text's width (TextWidth), the least-squares
-#: line through the shipped locales (within 6 %, 2.4 % typical); other papers start from
-#: Letter's and correct it as documents come.
+#: line through the shipped locales (within 6 %, 2.4 % typical); other papers use Letter's.
 DEMAND = {"letter": (0.421, 4.40e-4), "a4": (0.383, 4.34e-4)}
 #: Scripts whose leading the page CSS raises (catalogs TALL_SCRIPTS) need more height
 #: per unit of width, in this proportion.
@@ -100,22 +98,17 @@ def text_blocks(html: str) -> list[str]:
     return [" ".join(unescape(block).split()) for block in text.split("\n") if block.strip()]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Demand:
     """The fill at the largest scale guessed from the text's width: a fixed part (headings'
-    spacing, borders, the contact box) plus a part per unit of width, for one handout and
-    paper; corrected by how far off it was for the documents this process laid out before
-    (the median of the last few)."""
+    spacing, borders, the contact box) plus a part per unit of width, for one paper. Fixed,
+    not learned from earlier documents, so a document's layouts do not depend on which
+    process built what before it (serial and parallel builds record the same)."""
     fixed: float
     per_width: float
-    seen: list[float] = field(default_factory=list)
 
     def fill_at_top(self, width: float) -> float:
-        correction = statistics.median(self.seen[-9:]) if self.seen else 1.0
-        return (self.fixed + self.per_width * width) * correction
-
-    def learn(self, width: float, fill_at_top: float) -> None:
-        self.seen.append(fill_at_top / (self.fixed + self.per_width * width))
+        return self.fixed + self.per_width * width
 
 
 class TextWidth:
@@ -211,14 +204,4 @@ def search(scales: Sequence[int], lay_out: Callable[[int], tuple[bool, float | N
             fill_at[index] = measured
         if hopeless and not any(fits.values()):
             return None, order
-    chosen = min((i for i, ok in fits.items() if ok), default=None)
-    if chosen is not None and width and chosen in fill_at and fits.get(chosen):
-        demand.learn(width, fill_at[chosen] / _growth_from_top(chosen))
-    return chosen, order
-
-
-def _growth_from_top(index: int) -> float:
-    product = 1.0
-    for s in range(1, index + 1):
-        product /= GROWTH[s - 1]
-    return product
+    return min((i for i, ok in fits.items() if ok), default=None), order

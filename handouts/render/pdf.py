@@ -142,9 +142,6 @@ class Renderer:
             CSS(filename=str(path), font_config=self.font_config, url_fetcher=stylesheet_fetcher)
             for path in (self.templates_dir / name for name in STYLESHEETS) if path.exists()]
         self.text_width = fitting.TextWidth(self.font_config.font_map)
-        #: (handout, paper) -> the fill guessed from the text's width, corrected document by
-        #: document: where the fit loop looks first (never what it chooses).
-        self.demand: dict[tuple[str, str], fitting.Demand] = {}
 
     def html(self, document: Document, **options) -> str:
         return self.markup.html(document, **options)
@@ -196,9 +193,7 @@ class Renderer:
             return (laid_out.fits(budget), measured,
                     laid_out.page_count >= HOPELESS_PAGES * budget)
 
-        demand = self.demand.setdefault(
-            (document.handout.name, document.paper.name),
-            fitting.Demand(*fitting.DEMAND.get(document.paper.name, fitting.DEMAND["letter"])))
+        demand = fitting.Demand(*fitting.DEMAND.get(document.paper.name, fitting.DEMAND["letter"]))
         start = TYPE_SCALES.index(min(max(first_scale, TYPE_SCALES[0]), TYPE_SCALES[-1]))
         chosen, _ = fitting.search(TYPE_SCALES, lay_out, self._text_width(document, translator),
                                    demand, start)

@@ -6,14 +6,14 @@ font. Noto Sans CJK has 65,535 glyphs and a Chinese page uses some near the end,
 subset keeps ~63,000 slots, and the CFF CharStrings INDEX pays an offset per slot that deflate
 cannot shrink: about 270 KB of a 350 KB flyer.
 
-This pass renumbers the glyphs and leaves the page content alone. Each such font is subset
-again without retained IDs (HarfBuzz, a few milliseconds) and its glyphs renamed so that its
-CID-keyed charset is the identity: CID and glyph index agree, however a reader looks glyphs
-up. Its bounding boxes stay the old ones (renderers size glyph caches from them), so pages
-render to the same pixels. The character codes in the content streams, which are the old
-glyph IDs, reach the new CIDs through an embedded CMap (/Encoding) instead of Identity-H; the
-ToUnicode CMap is keyed by character codes, so the text layer is untouched; the /W widths are
-re-keyed by the new CIDs. A font this pass cannot prove it handles exactly is left as it was.
+This pass renumbers the glyphs. Each such font is subset again without retained IDs
+(HarfBuzz, a few milliseconds) and its glyphs renamed so that its CID-keyed charset is the
+identity: CID and glyph index agree, however a reader looks glyphs up. Its bounding boxes stay
+the old ones (renderers size glyph caches from them), so pages render to the same pixels. The
+character codes the pages show with that font (two bytes each, Identity-H: the glyph IDs) are
+renumbered in every content stream, following Tf through q/Q, and so are the keys of its
+/W widths and its ToUnicode CMap: every reader, pypdf included, sees an ordinary Identity-H
+font. A font or a stream this pass cannot renumber exactly leaves the whole PDF as it was.
 """
 
 from __future__ import annotations
@@ -188,32 +188,86 @@ def _w_array(widths: dict[int, object]) -> pikepdf.Array:
                           for item in runs])
 
 
-def _encoding(pdf: pikepdf.Pdf, mapping: dict[int, int], name: str) -> pikepdf.Stream:
-    """An embedded CMap: two-byte character codes (old glyph IDs) -> new CIDs."""
-    ranges: list[list[int]] = []
-    for code in sorted(mapping):
-        if ranges and ranges[-1][1] + 1 == code and \
-                ranges[-1][2] + code - ranges[-1][0] == mapping[code]:
-            ranges[-1][1] = code
+_BFCHAR = re.compile(rb"(beginbfchar)(.*?)(endbfchar)", re.S)
+_BFCHAR_LINE = re.compile(rb"<([0-9A-Fa-f]{4})>(\s*<[0-9A-Fa-f]*>)")
+
+
+def _to_unicode(data: bytes, mapping: dict[int, int]) -> bytes | None:
+    """The ToUnicode CMap with its character codes renumbered; None if it holds anything but
+    two-byte bfchar entries of codes in the mapping (WeasyPrint writes only those)."""
+    if b"bfrange" in data:
+        return None
+    unknown = []
+
+    def renumber(line: re.Match) -> bytes:
+        code = int(line.group(1), 16)
+        if code not in mapping:
+            unknown.append(code)
+            return line.group(0)
+        return b"<%04x>" % mapping[code] + line.group(2)
+
+    result = _BFCHAR.sub(lambda block: block.group(1) + _BFCHAR_LINE.sub(
+        renumber, block.group(2)) + block.group(3), data)
+    return None if unknown else result
+
+
+class _Unmapped(Exception):
+    """A glyph drawn that the renumbering does not know: leave the PDF as it was."""
+
+
+def _renumbered(string: bytes, mapping: dict[int, int]) -> pikepdf.String:
+    codes = [int.from_bytes(string[i:i + 2], "big") for i in range(0, len(string), 2)]
+    if len(string) % 2 or any(code not in mapping for code in codes):
+        raise _Unmapped
+    return pikepdf.String(b"".join(mapping[code].to_bytes(2, "big") for code in codes))
+
+
+def _rewrite_text(pdf: pikepdf.Pdf, holder,
+                  mappings: dict[tuple[int, int], dict[int, int]]) -> None:
+    """Renumber the glyph codes shown in one content stream (a page or a form), following the
+    font selected by Tf through q/Q, for the fonts in `mappings` (by font dictionary)."""
+    resources = holder.get("/Resources") or {}
+    fonts = resources.get("/Font") or {}
+    stack: list[dict[int, int] | None] = []
+    current: dict[int, int] | None = None
+    rewritten: list = []
+    changed = False
+    for instruction in pikepdf.parse_content_stream(holder):
+        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+            rewritten.append(instruction)
+            continue
+        operands, name = list(instruction.operands), str(instruction.operator)
+        if name == "q":
+            stack.append(current)
+        elif name == "Q":
+            current = stack.pop() if stack else None
+        elif name == "Tf":
+            font = fonts.get(str(operands[0]))
+            current = mappings.get(font.objgen) if font is not None else None
+        elif current is not None and name in ("Tj", "'", '"', "TJ"):
+            changed = True
+            if name == "TJ":
+                operands[0] = pikepdf.Array(
+                    [_renumbered(bytes(item), current) if isinstance(item, pikepdf.String)
+                     else item for item in operands[0]])
+            else:
+                operands[-1] = _renumbered(bytes(operands[-1]), current)
+        rewritten.append((operands, instruction.operator))
+    if changed:
+        data = pikepdf.unparse_content_stream(rewritten)
+        if isinstance(holder, pikepdf.Page):
+            holder.obj.Contents = pdf.make_stream(data)
         else:
-            ranges.append([code, code, mapping[code]])
-    lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
-             "/CIDSystemInfo 3 dict dup begin", "/Registry (Adobe) def",
-             "/Ordering (Identity) def", "/Supplement 0 def", "end def",
-             f"/CMapName /{name} def", "/CMapType 1 def", "1 begincodespacerange",
-             "<0000> <FFFF>", "endcodespacerange"]
-    for start in range(0, len(ranges), 100):
-        batch = ranges[start:start + 100]
-        lines.append(f"{len(batch)} begincidrange")
-        lines += [f"<{first:04X}> <{last:04X}> {cid}" for first, last, cid in batch]
-        lines.append("endcidrange")
-    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
-    stream = pikepdf.Stream(pdf, "\n".join(lines).encode())
-    stream.Type = pikepdf.Name.CMap
-    stream.CMapName = pikepdf.Name("/" + name)
-    stream.CIDSystemInfo = pikepdf.Dictionary(Registry="Adobe", Ordering="Identity",
-                                              Supplement=0)
-    return stream
+            holder.write(data)
+
+
+def _content_holders(pdf: pikepdf.Pdf):
+    """Every page and every form XObject or tiling pattern: whatever has content to draw."""
+    yield from pdf.pages
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream) and (obj.get("/Subtype") == "/Form"
+                                               or obj.get("/PatternType") == 1):
+            yield obj
 
 
 def _compactable(font) -> bool:
@@ -228,7 +282,7 @@ def _compactable(font) -> bool:
 
 def compact_fonts(data: bytes) -> bytes:
     """The PDF with its large CID-keyed CFF fonts renumbered (see the module docstring);
-    the same bytes when no font needs it."""
+    the same bytes when no font needs it or anything cannot be renumbered exactly."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         fonts = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
                  and obj.get("/Type") == "/Font" and _compactable(obj)]
@@ -236,10 +290,15 @@ def compact_fonts(data: bytes) -> bytes:
         for font in fonts:
             stream = font.DescendantFonts[0].FontDescriptor.FontFile3
             by_file.setdefault(stream.objgen, []).append(font)
-        changed = False
+        mappings: dict[tuple[int, int], dict[int, int]] = {}
         for sharing in by_file.values():
-            changed |= _compact_one(pdf, sharing)
-        if not changed:
+            mappings.update(_compact_one(pdf, sharing))
+        if not mappings:
+            return data
+        try:
+            for holder in _content_holders(pdf):
+                _rewrite_text(pdf, holder, mappings)
+        except _Unmapped:
             return data
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
@@ -247,23 +306,32 @@ def compact_fonts(data: bytes) -> bytes:
         return out.getvalue()
 
 
-def _compact_one(pdf: pikepdf.Pdf, sharing: list) -> bool:
-    """Rewrite one embedded font program and every font dictionary that uses it."""
+def _compact_one(pdf: pikepdf.Pdf, sharing: list) -> dict[tuple[int, int], dict[int, int]]:
+    """Rewrite one embedded font program and every font dictionary that uses it: font
+    dictionary -> old code -> new code (empty when the font is left as it was)."""
     descendants = [font.DescendantFonts[0] for font in sharing]
     stream = descendants[0].FontDescriptor.FontFile3
     widths = [_widths(d.W) for d in descendants]
     used = sorted(set().union(*widths))
     font_data = stream.read_bytes()
     if TTFont(io.BytesIO(font_data), lazy=True)["maxp"].numGlyphs - len(used) < MIN_EMPTY_SLOTS:
-        return False
+        return {}
     compacted = compact_cff(font_data, used)
     if compacted is None:
-        return False
+        return {}
     cff, mapping = compacted
+    to_unicode = [_to_unicode(font.ToUnicode.read_bytes(), mapping) if "/ToUnicode" in font
+                  else b"" for font in sharing]
+    if any(cmap is None for cmap in to_unicode) or \
+            len({font.ToUnicode.objgen for font in sharing if "/ToUnicode" in font}) \
+            < sum("/ToUnicode" in font for font in sharing):
+        return {}  # a CMap it cannot renumber, or one shared by two fonts
     new_stream = pikepdf.Stream(pdf, cff)
     new_stream.Subtype = pikepdf.Name.OpenType
-    for font, descendant, font_widths in zip(sharing, descendants, widths, strict=True):
+    for font, descendant, font_widths, cmap in zip(sharing, descendants, widths, to_unicode,
+                                                  strict=True):
         descendant.FontDescriptor.FontFile3 = new_stream
         descendant.W = _w_array({mapping[cid]: w for cid, w in font_widths.items()})
-        font.Encoding = _encoding(pdf, mapping, f"HO-Compact-{str(font.BaseFont)[1:7]}")
-    return True
+        if cmap:
+            font.ToUnicode.write(cmap)
+    return {font.objgen: mapping for font in sharing}
