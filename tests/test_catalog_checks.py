@@ -668,3 +668,16 @@ def test_overflow_names_the_message_that_grew_most(tmp_path, monkeypatch):
     assert "grew most relative to English" in message and str(path) in message
     assert re.search(rf'line {top.line} msgid "If you or someone you know is stopped.*'
                      r"\(\d+\.\dx the English, \+\d+ columns\)", message)
+
+
+def test_a_plural_forms_header_gettext_cannot_read_is_an_error_not_a_crash(tmp_path):
+    """Found by test_property_based: a control character inside the Plural-Forms expression
+    made gettext raise while the translator compiled the catalog."""
+    from handouts.sources import catalog_path
+    shutil.copytree(LOCALES, tmp_path / "locales")
+    po = catalog_path(tmp_path / "locales", "es")
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace("plural=(n != 1)", "plural=(n != \x011)", 1), encoding="utf-8")
+    loaded = catalogs.load("es", tmp_path / "locales")
+    assert any(i.kind == "plural-forms" for i in loaded.errors)
+    assert loaded.translator().gettext("Key takeaways") == "Puntos clave"

@@ -325,6 +325,7 @@ def test_a_card_that_cannot_fit_fails_the_build(tmp_path, renderer):
         "In jail, trained officers can question you and serve ICE warrants and detainers.",
         "You may remain silent. Sign nothing before you talk to a lawyer."))
     po.write_text('msgid ""\nmsgstr ""\n"Language: es\\n"\n'
+                  '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n'
                   '"Content-Type: text/plain; charset=UTF-8\\n"\n\n' + entries, encoding="utf-8")
     catalog = catalogs.load("es", tmp_path)
     assert not [i for i in catalog.issues if i.severity == "error"]

@@ -134,7 +134,12 @@ def _compile(catalog: Catalog, locale: LocaleInfo, usable) -> Translations:
     clean = Catalog(locale=catalog.locale, domain=catalog.domain)
     # The catalog's own Plural-Forms, as gettext would use it (the check holds it to CLDR);
     # Babel's default would be its old built-in table, in another order for some locales.
+    # One gettext cannot read (the check reports it) gives way to the locale's own rule.
     clean.mime_headers = [("Plural-Forms", catalog.plural_forms)]
+    try:
+        gettext.c2py(clean.plural_expr)
+    except (ValueError, SyntaxError, RecursionError):
+        clean.mime_headers = [("Plural-Forms", locale.plural_forms)]
     for message in catalog:
         if message.id and not message.fuzzy and is_translated(message) and usable(message):
             clean.add(message.id, message.string)

@@ -20,13 +20,17 @@ from weasyprint import LOGGER as WEASYPRINT_LOGGER
 from weasyprint.document import Document as LaidOut
 from weasyprint.text.fonts import FontConfiguration
 
+from .. import fonts
 from ..catalogs import Growth, Translator, shown_path
+from ..catalogs.locales import TALL_SCRIPTS
+from . import fitting
 from .document import Document
 from .fetcher import AssetFetcher
 from .figures import place_figure_boxes
 from .html import HtmlRenderer
 from .layout import overflowing
 from .printshop import write_options as print_shop_options
+from .subset import compact_fonts
 from .textlayer import patched as text_layer_patched
 
 #: Root font sizes tried in order until a handout fits its page budget; the last is the
@@ -145,6 +149,7 @@ class Renderer:
         self.stylesheets = [
             CSS(filename=str(path), font_config=self.font_config, url_fetcher=stylesheet_fetcher)
             for path in (self.templates_dir / name for name in STYLESHEETS) if path.exists()]
+        self.text_width = fitting.TextWidth(self.font_config.font_map)
 
     def html(self, document: Document, **options) -> str:
         return self.markup.html(document, **options)
@@ -166,8 +171,9 @@ class Renderer:
 
     @staticmethod
     def write(laid_out: Layout) -> tuple[bytes, list[str]]:
-        """The PDF/UA-1 bytes (reproducible: the identifier is the HTML's digest) and the
-        characters drawn with no glyph; for a print shop also PDF/X-4 (render/printshop.py)."""
+        """The PDF/UA-1 bytes (reproducible: the identifier is the HTML's digest), their large
+        CJK fonts without empty glyph slots (render/subset.py), and the characters drawn with
+        no glyph; for a print shop also PDF/X-4 (render/printshop.py)."""
         identifier = hashlib.sha256(laid_out.html.encode()).hexdigest()[:32].encode()
         options: dict = {"pdf_variant": PDF_VARIANT}
         finishers = list(FINISHERS)
@@ -181,42 +187,54 @@ class Renderer:
         with _capture_missing_glyphs() as missing, text_layer_patched():
             data = laid_out.pages.write_pdf(pdf_identifier=identifier, pdf_tags=True,
                                             custom_metadata=False, finisher=finish, **options)
-        return data, list(dict.fromkeys(missing))
+        return compact_fonts(data), list(dict.fromkeys(missing))
 
     def fit(self, document: Document, first_scale: int = TYPE_SCALES[0]) -> Fitted:
         """The fit loop: the largest type scale whose layout fits the page budget.
 
         Each scale is smaller in every dimension than the one before, so if a scale fits, every
-        later one does too. The search may therefore start anywhere (first_scale: the scale
-        this document had last time, from the build cache) and walk towards larger type while
-        it fits, or towards smaller type until it fits: the same answer as starting at the
-        largest, in two layouts instead of up to len(TYPE_SCALES) when the guess is right.
+        later one does too, and the search may look anywhere first (render/fitting.py): where
+        the text's width predicts, else at first_scale (the scale this document had last time,
+        from the build cache). It stops once the chosen scale is laid out and the next larger
+        one is known not to fit, from its layout or from how full the chosen one is: the same
+        answer as walking down from the largest type, in fewer layouts.
         """
         translator = document.catalog.translator()
         budget = document.handout.pages
         tried: list[Attempt] = []
         layouts: dict[int, Layout] = {}
 
-        def fits(scale: int) -> bool:
-            laid_out = self.layout(document, scale, translator)
-            layouts[scale] = laid_out
-            tried.append(Attempt(scale, laid_out.page_count, len(laid_out.overflow)))
-            return laid_out.fits(budget)
+        def lay_out(index: int) -> tuple[bool, float | None, bool]:
+            laid_out = self.layout(document, TYPE_SCALES[index], translator)
+            layouts[index] = laid_out
+            tried.append(Attempt(laid_out.scale, laid_out.page_count, len(laid_out.overflow)))
+            measured = None if laid_out.overflow else fitting.fill(laid_out.pages.pages, budget)
+            return (laid_out.fits(budget), measured,
+                    laid_out.page_count >= HOPELESS_PAGES * budget)
 
-        index = TYPE_SCALES.index(min(max(first_scale, TYPE_SCALES[0]), TYPE_SCALES[-1]))
-        if fits(TYPE_SCALES[index]):
-            while index > 0 and fits(TYPE_SCALES[index - 1]):
-                index -= 1
-            return self._written(layouts[TYPE_SCALES[index]], tried, translator, document)
-        where = "at the smallest type scale"
-        for scale in TYPE_SCALES[index + 1:]:
-            if tried[-1].pages >= HOPELESS_PAGES * budget:
-                where = (f"at type scale {TYPE_SCALES[TYPE_SCALES.index(scale) - 1]}, "
-                         f"{HOPELESS_PAGES}x or more its budget, which no smaller type can fit")
-                break
-            if fits(scale):
-                return self._written(layouts[scale], tried, translator, document)
-        raise self._fit_error(document, translator, tried, layouts[tried[-1].scale], where)
+        demand = fitting.Demand(*fitting.DEMAND.get(document.paper.name, fitting.DEMAND["letter"]))
+        start = TYPE_SCALES.index(min(max(first_scale, TYPE_SCALES[0]), TYPE_SCALES[-1]))
+        chosen, _ = fitting.search(TYPE_SCALES, lay_out, self._text_width(document, translator),
+                                   demand, start)
+        if chosen is not None:
+            return self._written(layouts[chosen], tried, translator, document)
+        last = tried[-1]
+        where = (f"at type scale {last.scale}, {HOPELESS_PAGES}x or more its budget, which no "
+                 "smaller type can fit" if last.pages >= HOPELESS_PAGES * budget
+                 else "at the smallest type scale")
+        raise self._fit_error(document, translator, tried, layouts[TYPE_SCALES.index(last.scale)],
+                              where)
+
+    def _text_width(self, document: Document, translator: Translator) -> float | None:
+        """The width of the document's text in its fonts (taller leading counted), for a
+        flowing document; None for one with fixed-size boxes, whose fill is not measured."""
+        html = self.html(document, scale=TYPE_SCALES[0], translator=translator)
+        if fitting.has_fixed_boxes(html):
+            return None
+        families = ", ".join(fonts.require_fonts(document.catalog.locale.script))
+        width = self.text_width.of(fitting.text_blocks(html), families)
+        return width * (fitting.TALL_LEADING if document.catalog.locale.script in TALL_SCRIPTS
+                        else 1)
 
     def _written(self, laid_out: Layout, tried: list[Attempt], translator: Translator,
                  document: Document) -> Fitted:
