@@ -8,12 +8,14 @@ setup made (`make setup`), so the suite pays for one generation.
 from __future__ import annotations
 
 import hashlib
+import shlex
 from importlib.resources import files
 
 import pytest
 
 from handouts import outputprofile
 from handouts.render import printshop
+from tests.conftest import PROJECT
 
 #: The ICC's own sRGB profile (shipped by WeasyPrint): an ICC v2 profile that carries an ID.
 SRGB2014 = (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
@@ -84,3 +86,14 @@ def test_without_colprof_the_message_names_the_packages(tmp_path, monkeypatch):
     with pytest.raises(outputprofile.ProfileError, match="argyll icc-profiles-free"):
         outputprofile.make_profile(tmp_path / "x.icc")
     assert not (tmp_path / "x.icc").exists()
+
+
+def test_the_readme_shows_the_command_the_generator_runs(installed):
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```sh\ncolprof ", 1)[1].split("\n```", 1)[0]
+    shown = shlex.split("colprof " + block.replace("\\\n", " "))
+    assert shown == ["colprof", *outputprofile.COLPROF_OPTIONS, "-S",
+                     str(outputprofile.SOURCE_GAMUT), "FOGRA39L"]
+    assert f"about {round(len(installed) / 1000)} KB" in " ".join(readme.split())
+    ti3 = outputprofile.CHARACTERIZATION.read_text(encoding="ascii")
+    assert "NUMBER_OF_SETS 1617" in ti3 and "1617 patches" in readme
