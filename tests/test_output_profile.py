@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import shlex
+import sys
 from importlib.resources import files
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +99,14 @@ def test_the_readme_shows_the_command_the_generator_runs(installed):
     assert f"about {round(len(installed) / 1000)} KB" in " ".join(readme.split())
     ti3 = outputprofile.CHARACTERIZATION.read_text(encoding="ascii")
     assert "NUMBER_OF_SETS 1617" in ti3 and "1617 patches" in readme
+
+
+def test_by_default_made_and_found_inside_the_environment(monkeypatch, tmp_path):
+    """`python -m handouts.outputprofile` with no path writes where the build then looks."""
+    monkeypatch.delenv(outputprofile.ENV_VARIABLE, raising=False)
+    expected = Path(sys.prefix) / "share" / "handouts" / "FOGRA39-argyll.icc"
+    assert outputprofile.profile_path() == expected
+    written = []
+    monkeypatch.setattr(outputprofile, "make_profile",
+                        lambda path: written.append(path) or SRGB2014)
+    assert outputprofile.main([]) == 0 and written == [expected]
