@@ -10,6 +10,9 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 # axe-core (npm), which the browser tests inject into the pages; pinned by its lock file.
 AXE    := tests/browser/node_modules/.installed
+# The print-shop CMYK output profile, made by colprof from FOGRA39 data (never committed):
+# where handouts/outputprofile.py looks for it by default.
+ICC    := $(VENV)/share/handouts/FOGRA39-argyll.icc
 
 .PHONY: handouts test web lint setup setup-test system system-test bench bench-service pot clean
 
@@ -26,8 +29,8 @@ lint: $(STAMP)
 	$(PY) -m ruff check handouts tests bench build_pdf.py
 	$(PY) -m mypy
 
-setup: system $(STAMP)
-setup-test: system-test $(STAMP) $(AXE)
+setup: system $(STAMP) $(ICC)
+setup-test: system-test $(STAMP) $(AXE) $(ICC)
 
 system:
 	@scripts/system-deps.sh
@@ -40,6 +43,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $@
+
+# Made again only when the generator (its colprof options) changes: about a minute.
+$(ICC): handouts/outputprofile.py | $(STAMP)
+	$(PY) -m handouts.outputprofile $@
 
 $(AXE): tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund --silent

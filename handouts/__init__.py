@@ -2,7 +2,8 @@
 
 Data flows one way, one sub-package per stage:
 catalogs -> render (HTML, then PDF) -> checks -> build -> site, with cli on top.
-Shared modules at this level (sources, files, content, contact, markup, fonts) import no stage.
+Shared modules at this level (sources, files, content, contact, markup, fonts, outputprofile)
+import no stage.
 """
 
 from importlib.metadata import PackageNotFoundError, version

@@ -7,7 +7,8 @@
 set -euo pipefail
 
 BUILD_PKGS=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
-            fonts-noto-core fonts-noto-cjk poppler-utils libgs-common)
+            fonts-noto-core fonts-noto-cjk poppler-utils argyll icc-profiles-free)
+# argyll, icc-profiles-free: colprof makes the print-shop FOGRA39 profile from Fogra's data
 # gettext: msgfmt --check on every catalog; ghostscript: renders print-shop PDFs (tests)
 TEST_PKGS=(chromium nodejs gettext ghostscript)
 FEDORA="sudo dnf install -y python3 pango harfbuzz fontconfig poppler-utils google-noto-sans-fonts google-noto-naskh-arabic-fonts google-noto-sans-cjk-fonts google-noto-sans-ethiopic-fonts google-noto-sans-devanagari-fonts google-noto-sans-gurmukhi-fonts google-noto-sans-gujarati-fonts google-noto-sans-bengali-fonts google-noto-sans-georgian-fonts google-noto-sans-myanmar-fonts gettext ghostscript chromium"

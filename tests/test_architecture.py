@@ -13,7 +13,7 @@ PACKAGE = PROJECT / "handouts"
 #: The data flow, earliest first. A stage may import the shared top-level modules and any
 #: earlier stage, never a later one.
 STAGES = ("catalogs", "render", "checks", "build", "site", "service", "cli")
-SHARED = ("sources", "files", "content", "contact", "markup", "fonts")
+SHARED = ("sources", "files", "content", "contact", "markup", "fonts", "outputprofile")
 MAX_MODULE_LINES = 400
 
 

@@ -8,12 +8,13 @@ few documents built here (two locales, one or two papers) are all the suite pays
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 
 import pytest
 
-from handouts import cli, content
+from handouts import cli, content, outputprofile
 from handouts.build import cache, matrix
 from handouts.contact import load_contact, parse_contact
 from handouts.sources import Sources
@@ -210,6 +211,22 @@ def test_keys_follow_exactly_the_inputs(tmp_path, sources):
     css.write_text(css.read_text() + "\n/* edited */\n")
     es2, en2 = keys()
     assert es2 != es and en2 != en                              # templates reach every job
+
+
+def test_print_shop_keys_follow_the_output_profile(tmp_path, sources, monkeypatch):
+    """The profile is embedded in every print-shop PDF: other bytes, other key (home: none)."""
+    job = matrix.Job(HANDOUT, "es", "a4")
+
+    def key(profile: bytes, print_shop: bool) -> str:
+        path = tmp_path / f"{hashlib.sha256(profile).hexdigest()}.icc"
+        path.write_bytes(profile)
+        monkeypatch.setenv(outputprofile.ENV_VARIABLE, str(path))
+        k = cache.Keys(options(tmp_path, sources, print_shop=print_shop).sources)
+        return k.key(job, content.HANDOUTS[HANDOUT], content.PAPERS["a4"])
+
+    assert key(b"profile one", True) != key(b"profile two", True)
+    assert key(b"profile one", True) == key(b"profile one", True)
+    assert key(b"profile one", False) == key(b"profile two", False)
 
 
 def test_cli_reports_reused_documents(tmp_path, capsys):

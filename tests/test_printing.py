@@ -14,11 +14,11 @@ import subprocess
 import pikepdf
 import pytest
 
-from handouts import catalogs, content
+from handouts import catalogs, content, outputprofile
 from handouts.checks import pdfx, printing
 from handouts.checks.painted import page_ink
 from handouts.contact import parse_contact
-from handouts.render import Document, Renderer, imposition, printshop
+from handouts.render import Document, Renderer, imposition
 from tests.conftest import LOCALES, TEMPLATES
 
 ORG = parse_contact({"name": "Example Immigrant Legal Aid", "phone": "(214) 555-0142",
@@ -70,9 +70,19 @@ def test_print_shop_pdf_is_pdfx4_and_keeps_its_tags(trifold_shop):
         intent = pdf.Root.OutputIntents[0]
         assert intent.S == pikepdf.Name("/GTS_PDFX")
         assert intent.DestOutputProfile.read_bytes()[12:20] == b"prtrCMYK"
+        assert str(intent.OutputConditionIdentifier) == "FOGRA39"
+        assert str(intent.RegistryName) == "http://www.color.org"
+        assert str(intent.Info) == "Coated FOGRA39 (ISO 12647-2:2004)"
         assert "/StructTreeRoot" in pdf.Root and pdf.Root.MarkInfo.Marked
         xmp = pdf.Root.Metadata.read_bytes()
         assert b'pdfuaid:part="1"' in xmp and b"<pdfxid:GTS_PDFXVersion>PDF/X-4<" in xmp
+
+
+def test_print_shop_pdf_embeds_the_fogra39_profile_byte_for_byte(trifold_shop):
+    with pikepdf.open(io.BytesIO(trifold_shop.pdf)) as pdf:
+        embedded = pdf.Root.OutputIntents[0].DestOutputProfile.read_bytes()
+    assert embedded == outputprofile.profile_path().read_bytes()
+    assert outputprofile.DESCRIPTION.encode() in embedded
 
 
 def test_print_shop_pdf_is_reproducible(renderer, trifold_shop):
@@ -149,6 +159,14 @@ def _no_pdfx_id(pdf):
     del pdf.docinfo["/GTS_PDFXVersion"]
 
 
+def _ghostscript_condition(pdf):
+    pdf.Root.OutputIntents[0].OutputConditionIdentifier = pikepdf.String("Artifex CMYK SWOP")
+
+
+def _no_registry(pdf):
+    del pdf.Root.OutputIntents[0]["/RegistryName"]
+
+
 def _rgb_profile(pdf):
     srgb = pdf.Root.OutputIntents[0]
     srgb.DestOutputProfile = pdf.Root.Pages.Kids[0].Resources.ColorSpace.DefaultRGB[1]
@@ -163,6 +181,8 @@ def _rgb_profile(pdf):
     (_rgb_unmanaged, "DeviceRGB used without a /DefaultRGB"),
     (_no_pdfx_id, "Info /GTS_PDFXVersion"),
     (_rgb_profile, "needs a CMYK output (prtr) profile"),
+    (_ghostscript_condition, "OutputConditionIdentifier is 'Artifex CMYK SWOP', expected"),
+    (_no_registry, "RegistryName is not 'http://www.color.org'"),
 ])
 def test_preflight_catches_each_planted_defect(trifold_shop, plant, expected):
     problems = pdfx.pdfx_problems(edited(trifold_shop.pdf, plant))
@@ -177,11 +197,6 @@ def test_preflight_catches_a_pdf_version_above_16(trifold_shop):
     with pikepdf.open(io.BytesIO(trifold_shop.pdf)) as pdf:
         data = newer(pdf)
     assert any("PDF 1.7" in p for p in pdfx.pdfx_problems(data))
-
-
-def test_a_missing_output_profile_is_a_message_naming_the_package(tmp_path):
-    with pytest.raises(printshop.PrintShopError, match="libgs-common"):
-        printshop.cmyk_profile(tmp_path / "none.icc")
 
 
 # ---- Home printing -----------------------------------------------------------------------

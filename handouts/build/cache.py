@@ -4,8 +4,9 @@ A job's key is a SHA-256 over every input that can change its PDF: the templates
 the locale's catalog bytes, the contact details, the font files of the locale's families
 (path, size, mtime), the versions of the Python libraries and the files of the system
 libraries (Pango, HarfBuzz, fontconfig, FreeType) that lay out and write the PDF, this
-package's own source, and the options (handout, paper, print-shop, strict). Equal key, equal
-PDF: a rebuild with nothing changed renders nothing and writes nothing.
+package's own source, the options (handout, paper, print-shop, strict) and, for a print shop,
+the output profile's bytes. Equal key, equal PDF: a rebuild with nothing changed renders
+nothing and writes nothing.
 
 Results live beside the output, one folder per output slot:
 OUT/.cache/<locale>/<handout>-<paper>/<key>.json (+ <key>.blob, the PDF of a good result:
@@ -32,6 +33,7 @@ from pathlib import Path
 from .. import fonts
 from ..catalogs import SOURCE_LOCALE, locale_info
 from ..catalogs.definitions import DEFINITION_FILE
+from ..render import printshop
 from ..sources import Sources, catalog_path
 
 #: Bump when the meaning of a cached entry changes.
@@ -160,6 +162,8 @@ class Inputs:
     packages: str
     contact: str
     options: str
+    #: The print-shop output profile's digest (embedded in every print-shop PDF).
+    output_profile: str
 
     @classmethod
     def gather(cls, sources: Sources) -> "Inputs":
@@ -169,6 +173,7 @@ class Inputs:
             packages=json.dumps([package_versions(), system_libraries()], sort_keys=True),
             contact=json.dumps(dataclasses.asdict(sources.contact), sort_keys=True),
             options=json.dumps({"print_shop": sources.print_shop, "strict": sources.strict}),
+            output_profile=printshop.profile_digest() if sources.print_shop else "home",
         )
 
 

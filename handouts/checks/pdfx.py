@@ -1,13 +1,13 @@
 """A PDF/X-4 preflight of what a print shop's software will check, run on every print-shop PDF.
 
 The conditions of ISO 15930-7 that can be read from the file: PDF 1.6 or lower with a file
-identifier; an output intent (GTS_PDFX) with an embedded CMYK output ("prtr") profile; the
-PDF/X identification in the Info dictionary and in XMP, with the XMP dates and IDs PDF/X-4
-asks for; /Trapped; MediaBox > BleedBox > TrimBox on every page; no device RGB without a
-default colour space; no annotation on the printed area. And what this project promises on
-top: crop marks at every trim corner, outside the bleed, at least 0.25 in long, in
-registration colour, with nothing painted over them and nothing but marks beyond the bleed.
-Each problem names the page.
+identifier; an output intent (GTS_PDFX) naming its registered condition (FOGRA39 in the ICC
+registry) with an embedded CMYK output ("prtr") profile; the PDF/X identification in the Info
+dictionary and in XMP, with the XMP dates and IDs PDF/X-4 asks for; /Trapped; MediaBox >
+BleedBox > TrimBox on every page; no device RGB without a default colour space; no annotation
+on the printed area. And what this project promises on top: crop marks at every trim corner,
+outside the bleed, at least 0.25 in long, in registration colour, with nothing painted over
+them and nothing but marks beyond the bleed. Each problem names the page.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 
 import pikepdf
 
-from ..render import imposition
+from ..render import imposition, printshop
 from .painted import Painted, page_ink
 
 PDFX_VERSION = "PDF/X-4"
@@ -108,8 +108,12 @@ def _output_intent_problems(pdf: pikepdf.Pdf) -> list[str]:
     if len(intents) != 1:
         return [f"{len(intents)} PDF/X output intents (GTS_PDFX); PDF/X-4 needs exactly one"]
     intent, problems = intents[0], []
-    if not str(intent.get("/OutputConditionIdentifier", "")):
-        problems.append("output intent has no OutputConditionIdentifier")
+    identifier = str(intent.get("/OutputConditionIdentifier", ""))
+    if identifier != printshop.OUTPUT_CONDITION:
+        problems.append(f"output intent's OutputConditionIdentifier is {identifier!r}, "
+                        f"expected the registered {printshop.OUTPUT_CONDITION!r}")
+    if str(intent.get("/RegistryName", "")) != printshop.REGISTRY:
+        problems.append(f"output intent's RegistryName is not {printshop.REGISTRY!r}")
     profile = intent.get("/DestOutputProfile")
     if profile is None:
         return problems + ["output intent has no DestOutputProfile (embedded ICC profile)"]

@@ -1,17 +1,20 @@
 """Print-shop PDFs: PDF/X-4 that stays tagged (PDF/UA-1), with crop marks outside the bleed.
 
-WeasyPrint's `pdf/x-4` variant writes the output intent (from a `device-cmyk` colour profile),
-/Trapped and an XMP packet, but leaves out what a preflight also asks for. A finisher adds it
-just before the file is written: BleedBox = TrimBox + bleed (WeasyPrint caps it at 10 pt from
-the trim), crop marks in the slug in registration colour (all four inks, painted last so nothing
-covers them), /DefaultRGB so the palette's RGB colours are colour-managed (no bare DeviceRGB),
-GTS_PDFXVersion in the Info dictionary, and an XMP packet that names both PDF/X-4 and PDF/UA-1,
-with a DocumentID derived from the file identifier so the bytes stay reproducible.
+WeasyPrint's `pdf/x-4` variant writes the output intent (from a `device-cmyk` colour profile:
+the FOGRA39 profile that handouts/outputprofile.py makes), /Trapped and an XMP packet, but
+leaves out what a preflight also asks for. A finisher adds it just before the file is written:
+the output condition's registered name (FOGRA39, in the ICC registry), BleedBox = TrimBox +
+bleed (WeasyPrint caps it at 10 pt from the trim), crop marks in the slug in registration
+colour (all four inks, painted last so nothing covers them), /DefaultRGB so the palette's RGB
+colours are colour-managed (no bare DeviceRGB), GTS_PDFXVersion in the Info dictionary, and an
+XMP packet that names both PDF/X-4 and PDF/UA-1, with a DocumentID derived from the file
+identifier so the bytes stay reproducible.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import uuid
 from dataclasses import dataclass
@@ -24,23 +27,19 @@ import pydyf
 from weasyprint.css import ColorProfile
 from weasyprint.pdf.metadata import NS
 
+from .. import outputprofile
 from . import imposition
 
 VARIANT = "pdf/x-4"
 PDFX_VERSION = "PDF/X-4"
-#: The CMYK output ("prtr") profile of the output intent: Ghostscript's SWOP-like default,
-#: where Debian's libgs-common (installed by scripts/system-deps.sh), Fedora's and Homebrew's
-#: ghostscript put it (see README, Print shop, for its licence).
-CMYK_PROFILES = (Path("/usr/share/color/icc/ghostscript/default_cmyk.icc"),
-                 Path("/usr/share/ghostscript/iccprofiles/default_cmyk.icc"),
-                 Path("/opt/homebrew/share/ghostscript/iccprofiles/default_cmyk.icc"),
-                 Path("/usr/local/share/ghostscript/iccprofiles/default_cmyk.icc"))
-CMYK_PROFILE = next((path for path in CMYK_PROFILES if path.exists()), CMYK_PROFILES[0])
-CMYK_PACKAGE = "libgs-common"
+#: The output condition the profile characterizes, as the ICC registry names it.
+OUTPUT_CONDITION = "FOGRA39"
+REGISTRY = "http://www.color.org"
+OUTPUT_CONDITION_INFO = "Coated FOGRA39 (ISO 12647-2:2004)"
 
 
 class PrintShopError(RuntimeError):
-    """The output profile is missing: the message says which package installs it."""
+    """The output profile is missing: the message says how to make it."""
 
 
 @functools.lru_cache(maxsize=4)
@@ -50,17 +49,26 @@ def _profile_bytes(path: Path) -> bytes:
     except OSError as exc:
         raise PrintShopError(
             f"{path}: the CMYK output profile for --print-shop is missing ({exc.strerror}); "
-            f"install the Debian package {CMYK_PACKAGE} (scripts/system-deps.sh does)") from None
+            f"{outputprofile.how_to_make(path)}") from None
 
 
-def cmyk_profile(path: Path = CMYK_PROFILE) -> ColorProfile:
+def profile_digest(path: Path | None = None) -> str:
+    """SHA-256 of the output profile's bytes ("absent" without one): a build cache input."""
+    try:
+        return hashlib.sha256(_profile_bytes(path or outputprofile.profile_path())).hexdigest()
+    except PrintShopError:
+        return "absent"
+
+
+def cmyk_profile(path: Path | None = None) -> ColorProfile:
     """The output intent's profile, as WeasyPrint's `@color-profile device-cmyk` would load it."""
+    path = path or outputprofile.profile_path()
     return ColorProfile(io.BytesIO(_profile_bytes(path)), str(path), "relative-colorimetric",
                         ["c", "m", "y", "k"])
 
 
 def write_options(document: Any, bleed_pt: float, identifier: bytes,
-                  profile: Path = CMYK_PROFILE) -> dict[str, Any]:
+                  profile: Path | None = None) -> dict[str, Any]:
     """write_pdf() options for a print-shop PDF of a laid-out WeasyPrint document; gives the
     document its output profile, and a creation date that is its modification date (PDF/X-4
     wants one, and "now" would make the bytes differ from build to build)."""
@@ -101,6 +109,7 @@ class Finisher:
         for page in pages:
             self._boxes_and_marks(pdf, page)
         self._default_rgb(pdf, pages)
+        self._output_intent(pdf)
         pdf.info["GTS_PDFXVersion"] = pydyf.String(PDFX_VERSION)
         pdf.info["Trapped"] = "/False"
         self._metadata(document, pdf)
@@ -114,6 +123,15 @@ class Finisher:
         pdf.add_object(before)
         pdf.add_object(after)
         page["Contents"] = pydyf.Array([before.reference, page["Contents"], after.reference])
+
+    @staticmethod
+    def _output_intent(pdf: pydyf.PDF) -> None:
+        """Name the registered condition (WeasyPrint writes the profile's model name)."""
+        for intent in _object(pdf, pdf.catalog["OutputIntents"]):
+            intent = _object(pdf, intent)
+            intent["OutputConditionIdentifier"] = pydyf.String(OUTPUT_CONDITION)
+            intent["RegistryName"] = pydyf.String(REGISTRY)
+            intent["Info"] = pydyf.String(OUTPUT_CONDITION_INFO)
 
     @staticmethod
     def _default_rgb(pdf: pydyf.PDF, pages: list[dict]) -> None:
