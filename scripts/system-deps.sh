@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Install the system packages the build needs, or say exactly how to.
 #   scripts/system-deps.sh            packages for building handouts
-#   scripts/system-deps.sh --test     plus what the tests need (Chromium for the download page)
+#   scripts/system-deps.sh --test     plus what the tests need (Chromium for the download page,
+#                                     redis-server for the queue tests, which start their own)
 # Fast when everything is present: one dpkg-query, no network.
 set -euo pipefail
 
 BUILD_PKGS=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
             fonts-noto-core fonts-noto-cjk poppler-utils)
-TEST_PKGS=(chromium nodejs)
-FEDORA="sudo dnf install -y python3 pango harfbuzz fontconfig poppler-utils google-noto-sans-fonts google-noto-naskh-arabic-fonts google-noto-sans-cjk-fonts google-noto-sans-ethiopic-fonts google-noto-sans-devanagari-fonts google-noto-sans-gurmukhi-fonts google-noto-sans-myanmar-fonts chromium"
-MACOS="brew install python@3.12 pango harfbuzz fontconfig poppler && brew install --cask font-noto-sans font-noto-naskh-arabic font-noto-sans-cjk font-noto-sans-ethiopic font-noto-sans-devanagari font-noto-sans-gurmukhi font-noto-sans-myanmar chromium"
+TEST_PKGS=(chromium nodejs redis-server)
+FEDORA="sudo dnf install -y python3 pango harfbuzz fontconfig poppler-utils redis google-noto-sans-fonts google-noto-naskh-arabic-fonts google-noto-sans-cjk-fonts google-noto-sans-ethiopic-fonts google-noto-sans-devanagari-fonts google-noto-sans-gurmukhi-fonts google-noto-sans-myanmar-fonts chromium"
+MACOS="brew install python@3.12 pango harfbuzz fontconfig poppler redis && brew install --cask font-noto-sans font-noto-naskh-arabic font-noto-sans-cjk font-noto-sans-ethiopic font-noto-sans-devanagari font-noto-sans-gurmukhi font-noto-sans-myanmar chromium"
 
 pkgs=("${BUILD_PKGS[@]}")
 [[ "${1:-}" == "--test" ]] && pkgs+=("${TEST_PKGS[@]}")
