@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from handouts.build import fingerprint
+from handouts.build import fingerprint, matrix
 from handouts.build.distributed import QueueExecutor
 from tests.conftest import PROJECT
 
@@ -215,6 +215,8 @@ def test_redis_restarted_mid_job_the_build_completes(fleet, local, tmp_path):
     assert build.returncode == 0, stderr
     assert "restarted: sending again" in stderr
     assert pdfs(tmp_path) == local
+    assert sorted(line for line in stdout.splitlines() if line.startswith("ok ")) == sorted(
+        f"ok   {label}" for label in manifest_labels(tmp_path))  # each reported once
     assert len(manifest_labels(tmp_path)) == DOCUMENTS
     assert not list(tmp_path.rglob("*.tmp"))  # no half-written file left behind
     fleet.wait_for_workers(2)
@@ -293,3 +295,16 @@ def test_fingerprint_differences_are_named():
     found = fingerprint.differences(planted, here)
     assert found == [fingerprint.PARTS["fonts"], f"Python package weasyprint: "
                      f"{here['packages']['weasyprint']} here, 71.0 on the requester"]
+
+
+def test_a_document_no_worker_takes_fails_with_its_reason(fleet, tmp_path):
+    from handouts.sources import Sources
+
+    executor = QueueExecutor(fleet.url[:-1] + "2", in_flight=1, document_seconds=2)
+    jobs = [matrix.Job("287g-basics", "es", "letter")]
+    results = matrix.run(jobs, matrix.BuildOptions(Sources.shipped(), out_dir=tmp_path),
+                         executor=executor)
+    assert [r.ok for r in results] == [False]
+    assert "no worker on redis://127.0.0.1:" in results[0].problems[0]
+    assert "within 2 s" in results[0].problems[0]
+    assert pdfs(tmp_path) == {}

@@ -146,9 +146,12 @@ class QueueExecutor:
     come back (index, JobResult, pdf or None, cacheable), each exactly once."""
 
     def __init__(self, url: str, in_flight: int | None = None, reconnect_seconds: float = 60,
-                 poll_seconds: float = 0.02):
+                 document_seconds: float = 900, poll_seconds: float = 0.02):
         self.url, self.in_flight = url, in_flight
         self.reconnect_seconds, self.poll_seconds = reconnect_seconds, poll_seconds
+        #: A document not back this long after it was sent fails (no worker running, or one
+        #: that dies on it every time: a lost worker's task is requeued without a count).
+        self.document_seconds = document_seconds
         self.app = make_app(url)
         self.notices: list[str] = []
 
@@ -175,6 +178,7 @@ class QueueExecutor:
         in_flight = self.in_flight or max(2, 2 * self.fleet())
         todo, settled = list(pending), set()
         flying: dict[str, int] = {}  # task id -> index
+        sent: dict[str, float] = {}
         run_id, down_since, problem = None, None, ""
         while todo or flying:
             try:
@@ -195,7 +199,7 @@ class QueueExecutor:
                     self.app.send_task(TASK, args=[asdict(job), sources, first_scale(index),
                                                    prints[job.locale]], task_id=task_id,
                                        retry=False)
-                    flying[task_id] = todo.pop(0)
+                    flying[task_id], sent[task_id] = todo.pop(0), time.monotonic()
                 ready = self._ready(backend, list(flying))
                 down_since = None
             except Exception as exc:  # noqa: BLE001 - Redis unreachable (or restarting)
@@ -211,6 +215,14 @@ class QueueExecutor:
                 if index not in settled:
                     settled.add(index)
                     yield (index, *_decode(meta, jobs[index]))
+            for task_id in [t for t in flying
+                            if time.monotonic() - sent[t] > self.document_seconds]:
+                index = flying.pop(task_id)
+                settled.add(index)
+                yield index, matrix.JobResult(jobs[index], problems=[
+                    f"no worker on {shown(self.url)} finished this document within "
+                    f"{self.document_seconds:.0f} s (none running, or its worker died on it "
+                    "each time); no file of it was written"]), None, False
             if not ready:
                 time.sleep(self.poll_seconds)
         for index in sorted(set(todo) | set(flying.values()), key=pending.index):
