@@ -40,6 +40,8 @@ RETRY_SECONDS = 1.0
 #: than any document takes. HANDOUTS_QUEUE_VISIBILITY overrides it (the tests use a few).
 VISIBILITY_SECONDS = 300
 VISIBILITY_ENV = "HANDOUTS_QUEUE_VISIBILITY"
+#: How often the requester asks Redis for its run id (a new one: it restarted, empty).
+RUN_ID_SECONDS = 0.5
 #: What a folder shipped with the package is called in a task: each worker reads its own.
 SHIPPED = "shipped:"
 
@@ -179,10 +181,11 @@ class QueueExecutor:
         todo, settled = list(pending), set()
         flying: dict[str, int] = {}  # task id -> index
         sent: dict[str, float] = {}
-        run_id, down_since, problem = None, None, ""
+        run_id, down_since, problem, asked = None, None, "", 0.0
         while todo or flying:
             try:
-                current = backend.client.info("server")["run_id"]
+                if time.monotonic() - asked > RUN_ID_SECONDS or down_since is not None:
+                    current, asked = backend.client.info("server")["run_id"], time.monotonic()
                 if run_id is not None and current != run_id:
                     self.notices.append(f"the queue at {shown(self.url)} restarted: sending "
                                         f"again the {len(flying)} document(s) not yet back")
