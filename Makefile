@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 # axe-core (npm), which the browser tests inject into the pages; pinned by its lock file.
 AXE    := tests/browser/node_modules/.installed
 
-.PHONY: handouts test web lint setup setup-test system system-test bench pot clean
+.PHONY: handouts test web lint setup setup-test system system-test bench bench-queue pot clean
 
 handouts: setup
 	$(PY) build_pdf.py $(ARGS)
@@ -47,6 +47,10 @@ $(AXE): tests/browser/package-lock.json
 
 bench: setup-test
 	$(PY) bench/run.py
+
+# The queue against the local pool (starts its own redis-server and two workers).
+bench-queue: setup-test
+	$(PY) bench/queue_speed.py
 
 pot: setup
 	$(PY) build_pdf.py catalog extract
