@@ -279,11 +279,15 @@ def test_the_service_builds_an_edition_through_the_queue(fleet, tmp_path):
     assert [label for _, label in fleet.attempts()] == ["es/287g-basics-letter"]
 
 
-def test_no_queue_at_the_url_is_said_in_words(tmp_path):
-    done = run(queue_build(f"redis://127.0.0.1:{free_port()}/0", tmp_path))
+@pytest.mark.parametrize("command", ["build", "worker", "web"])
+def test_no_queue_at_the_url_is_said_in_words(tmp_path, command):
+    url = f"redis://:secret@127.0.0.1:{free_port()}/0"
+    argv = (queue_build(url, tmp_path) if command == "build" else
+            [sys.executable, "build_pdf.py", command, "--queue", url])
+    done = run(argv)
     assert done.returncode == 2
-    assert "error: cannot reach the queue at redis://127.0.0.1:" in done.stderr
-    assert "Traceback" not in done.stderr
+    assert "error: cannot reach the queue at redis://:**@127.0.0.1:" in done.stderr
+    assert "secret" not in done.stderr and "Traceback" not in done.stderr
     assert pdfs(tmp_path) == {}
 
 

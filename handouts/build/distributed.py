@@ -19,6 +19,7 @@ fail with that reason, and nothing half-written is ever published.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import time
 import uuid
@@ -27,7 +28,9 @@ from pathlib import Path
 
 from celery import Celery
 from celery.backends.redis import RedisBackend
+from kombu.exceptions import OperationalError
 from kombu.utils.url import maybe_sanitize_url
+from redis.exceptions import RedisError
 
 from ..sources import Sources, shipped
 from . import fingerprint, matrix
@@ -176,7 +179,9 @@ class QueueExecutor:
     def __call__(self, pending: list[int], jobs, options, first_scale):
         backend = self.app.backend
         sources = sources_message(options.sources)
-        prints: dict[str, dict] = {}
+        prints = {code: fingerprint.environment(options.sources.templates,
+                                                options.sources.locales, code)
+                  for code in dict.fromkeys(jobs[index].locale for index in pending)}
         in_flight = self.in_flight or max(2, 2 * self.fleet())
         todo, settled = list(pending), set()
         flying: dict[str, int] = {}  # task id -> index
@@ -195,9 +200,6 @@ class QueueExecutor:
                 while todo and len(flying) < in_flight:
                     index = todo[0]
                     job = jobs[index]
-                    if job.locale not in prints:
-                        prints[job.locale] = fingerprint.environment(
-                            options.sources.templates, options.sources.locales, job.locale)
                     task_id = str(uuid.uuid4())
                     self.app.send_task(TASK, args=[asdict(job), sources, first_scale(index),
                                                    prints[job.locale]], task_id=task_id,
@@ -205,7 +207,7 @@ class QueueExecutor:
                     flying[task_id], sent[task_id] = todo.pop(0), time.monotonic()
                 ready = self._ready(backend, list(flying))
                 down_since = None
-            except Exception as exc:  # noqa: BLE001 - Redis unreachable (or restarting)
+            except (RedisError, OperationalError, OSError) as exc:  # unreachable, restarting
                 problem = f"{type(exc).__name__}: {exc}"
                 down_since = down_since or time.monotonic()
                 if time.monotonic() - down_since > self.reconnect_seconds:
@@ -214,7 +216,8 @@ class QueueExecutor:
                 continue
             for task_id, meta in ready:
                 index = flying.pop(task_id)
-                backend.forget(task_id)
+                with contextlib.suppress(RedisError):  # else it expires on its own
+                    backend.forget(task_id)
                 if index not in settled:
                     settled.add(index)
                     yield (index, *_decode(meta, jobs[index]))

@@ -60,6 +60,8 @@ def cmd_web(args) -> int:
     try:
         config = ServiceConfig.from_env(**{f.name: getattr(args, f.name)
                                            for f in fields(ServiceConfig)})
+        if config.queue and _queue_executor(config.queue, None) is None:
+            return 2
         serve(config)
     except (ValueError, OSError) as exc:  # a bad setting, or the port is taken
         print(f"error: {exc}", file=sys.stderr)
