@@ -158,9 +158,14 @@ def queue_build(url: str, out: Path, *extra: str) -> list[str]:
             *extra]
 
 
+#: The requester gives up on a document after this long in flight (default 900 s): a test
+#: whose fault the queue does not survive then fails in words, not by its time limit.
+REQUESTER = {**os.environ, "HANDOUTS_QUEUE_DOCUMENT_SECONDS": "150"}
+
+
 def run(argv: list[str]) -> subprocess.CompletedProcess:
     return subprocess.run(argv, cwd=PROJECT, capture_output=True, text=True,
-                          timeout=BUILD_SECONDS)
+                          timeout=BUILD_SECONDS, env=REQUESTER)
 
 
 def manifest_labels(out: Path) -> list[str]:
@@ -183,7 +188,7 @@ def test_a_build_through_two_workers_is_the_local_build(fleet, local, tmp_path):
 def test_a_worker_killed_mid_job_leaves_its_document_to_the_other(fleet, local, tmp_path):
     fleet.set_faults(slow=2)
     build = subprocess.Popen(queue_build(fleet.url, tmp_path), cwd=PROJECT, text=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=REQUESTER)
     try:
         victim_group, label = wait_until(fleet.attempts, 120, "a worker to start a document")[0]
         victim = next(w for w in fleet.workers if w.pid == victim_group)
@@ -204,7 +209,7 @@ def test_a_worker_killed_mid_job_leaves_its_document_to_the_other(fleet, local, 
 def test_redis_restarted_mid_job_the_build_completes(fleet, local, tmp_path):
     fleet.set_faults(slow=2)
     build = subprocess.Popen(queue_build(fleet.url, tmp_path), cwd=PROJECT, text=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=REQUESTER)
     try:
         wait_until(fleet.attempts, 120, "a worker to start a document")
         fleet.redis.stop()  # --save '': everything queued and every result is gone

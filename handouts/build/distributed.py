@@ -45,6 +45,9 @@ VISIBILITY_SECONDS = 300
 VISIBILITY_ENV = "HANDOUTS_QUEUE_VISIBILITY"
 #: How often the requester asks Redis for its run id (a new one: it restarted, empty).
 RUN_ID_SECONDS = 0.5
+#: Seconds a document may be in flight before it fails (HANDOUTS_QUEUE_DOCUMENT_SECONDS).
+DOCUMENT_SECONDS = 900
+DOCUMENT_ENV = "HANDOUTS_QUEUE_DOCUMENT_SECONDS"
 #: What a folder shipped with the package is called in a task: each worker reads its own.
 SHIPPED = "shipped:"
 
@@ -151,12 +154,13 @@ class QueueExecutor:
     come back (index, JobResult, pdf or None, cacheable), each exactly once."""
 
     def __init__(self, url: str, in_flight: int | None = None, reconnect_seconds: float = 60,
-                 document_seconds: float = 900, poll_seconds: float = 0.02):
+                 document_seconds: float | None = None, poll_seconds: float = 0.02):
         self.url, self.in_flight = url, in_flight
         self.reconnect_seconds, self.poll_seconds = reconnect_seconds, poll_seconds
         #: A document not back this long after it was sent fails (no worker running, or one
         #: that dies on it every time: a lost worker's task is requeued without a count).
-        self.document_seconds = document_seconds
+        self.document_seconds = document_seconds or float(
+            os.environ.get(DOCUMENT_ENV) or DOCUMENT_SECONDS)
         self.app = make_app(url)
         self.notices: list[str] = []
 
