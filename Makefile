@@ -14,7 +14,7 @@ AXE    := tests/browser/node_modules/.installed
 # where handouts/outputprofile.py looks for it by default.
 ICC    := $(VENV)/share/handouts/FOGRA39-argyll.icc
 
-.PHONY: handouts test web lint setup setup-test system system-test bench bench-service pot clean
+.PHONY: handouts test web lint setup setup-test system system-test bench bench-service bench-queue pot clean
 
 handouts: setup
 	$(PY) build_pdf.py $(ARGS)
@@ -59,6 +59,10 @@ bench: setup-test
 bench-service: setup-test
 	@scripts/system-deps.sh --bench
 	$(PY) bench/service.py $(ARGS)
+
+# The queue against the local pool (starts its own redis-server and two workers).
+bench-queue: setup-test
+	$(PY) bench/queue_speed.py
 
 pot: setup
 	$(PY) build_pdf.py catalog extract

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system packages the build needs, or say exactly how to.
 #   scripts/system-deps.sh            packages for building handouts
-#   scripts/system-deps.sh --test     plus what the tests need (Chromium for the download page)
+#   scripts/system-deps.sh --test     plus what the tests need (Chromium for the download page,
+#                                     redis-server for the queue tests, which start their own)
 #   scripts/system-deps.sh --bench    plus wrk, for bench/service.py
 # Fast when everything is present: one dpkg-query, no network.
 set -euo pipefail
@@ -9,10 +10,11 @@ set -euo pipefail
 BUILD_PKGS=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
             fonts-noto-core fonts-noto-cjk poppler-utils argyll icc-profiles-free)
 # argyll, icc-profiles-free: colprof makes the print-shop FOGRA39 profile from Fogra's data
-# gettext: msgfmt --check on every catalog; ghostscript: renders print-shop PDFs (tests)
-TEST_PKGS=(chromium nodejs gettext ghostscript)
-FEDORA="sudo dnf install -y python3 pango harfbuzz fontconfig poppler-utils google-noto-sans-fonts google-noto-naskh-arabic-fonts google-noto-sans-cjk-fonts google-noto-sans-ethiopic-fonts google-noto-sans-devanagari-fonts google-noto-sans-gurmukhi-fonts google-noto-sans-gujarati-fonts google-noto-sans-bengali-fonts google-noto-sans-georgian-fonts google-noto-sans-myanmar-fonts gettext ghostscript chromium"
-MACOS="brew install python@3.12 pango harfbuzz fontconfig poppler gettext ghostscript && brew install --cask font-noto-sans font-noto-naskh-arabic font-noto-sans-cjk font-noto-sans-ethiopic font-noto-sans-devanagari font-noto-sans-gurmukhi font-noto-sans-gujarati font-noto-sans-bengali font-noto-sans-georgian font-noto-sans-myanmar chromium"
+# gettext: msgfmt --check on every catalog; ghostscript: renders print-shop PDFs;
+# redis-server: the queue tests start their own (tests)
+TEST_PKGS=(chromium nodejs gettext ghostscript redis-server)
+FEDORA="sudo dnf install -y python3 pango harfbuzz fontconfig poppler-utils redis google-noto-sans-fonts google-noto-naskh-arabic-fonts google-noto-sans-cjk-fonts google-noto-sans-ethiopic-fonts google-noto-sans-devanagari-fonts google-noto-sans-gurmukhi-fonts google-noto-sans-gujarati-fonts google-noto-sans-bengali-fonts google-noto-sans-georgian-fonts google-noto-sans-myanmar-fonts gettext ghostscript chromium"
+MACOS="brew install python@3.12 pango harfbuzz fontconfig poppler gettext ghostscript redis && brew install --cask font-noto-sans font-noto-naskh-arabic font-noto-sans-cjk font-noto-sans-ethiopic font-noto-sans-devanagari font-noto-sans-gurmukhi font-noto-sans-gujarati font-noto-sans-bengali font-noto-sans-georgian font-noto-sans-myanmar chromium"
 
 BENCH_PKGS=(wrk)   # bench/service.py's load test
 

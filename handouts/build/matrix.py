@@ -151,12 +151,14 @@ def validate_selection(handouts, locales, papers, locales_dir: Path) -> list[str
 
 
 def run(jobs: list[Job], options: BuildOptions, progress=None,
-        workers: int | None = None) -> list[JobResult]:
-    """Build the jobs: reuse what the cache holds, render the rest on `workers` processes.
+        workers: int | None = None, executor=None) -> list[JobResult]:
+    """Build the jobs: reuse what the cache holds, render the rest on `workers` processes
+    (or with `executor`: executor(pending indexes, jobs, options, first_scale) yields
+    (index, JobResult, pdf or None, cacheable) as each finishes; distributed.QueueExecutor).
 
     Results come back in the order of `jobs` whatever order they finish in; progress(result)
-    is called in this process as each one settles. A job that fails, even one whose worker
-    process dies, never loses the others' results.
+    is called in this process as each one settles, and only this process writes files. A job
+    that fails, even one whose worker process dies, never loses the others' results.
     """
     store = cache.Cache.for_output(options.out_dir)
     keys = cache.Keys(options.sources)
@@ -185,8 +187,8 @@ def run(jobs: list[Job], options: BuildOptions, progress=None,
     # and tells the fit loop where to start.
     papers = list(dict.fromkeys(job.paper for job in jobs))
     pending.sort(key=lambda i: (papers.index(jobs[i].paper), i))
-    for index, result, pdf, cacheable in _render_all(pending, jobs, options, first_scale,
-                                                     workers or os.cpu_count() or 1):
+    render = executor or functools.partial(_render_all, workers=workers or os.cpu_count() or 1)
+    for index, result, pdf, cacheable in render(pending, jobs, options, first_scale):
         job, key = jobs[index], job_keys[index]
         path = job.output(options.out_dir)
         if pdf is not None:

@@ -1,4 +1,4 @@
-"""Stage 7, the command line: `build_pdf.py [build|list|proof|site|serve|web|catalog] ...`.
+"""Stage 7, the command line: `build_pdf.py [build|list|proof|site|serve|web|worker|catalog] ...`.
 
 Parses arguments (parser.py), turns them into the explicit inputs the stages take (Sources),
 and prints for people; the work itself is done by the stages.
@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
         return commands.cmd_serve(args.out, args.port)
     if args.command == "web":
         return commands.cmd_web(args)
+    if args.command == "worker":
+        return commands.cmd_worker(args)
     return commands.cmd_build(args)
 
 

@@ -60,6 +60,8 @@ def cmd_web(args) -> int:
     try:
         config = ServiceConfig.from_env(**{f.name: getattr(args, f.name)
                                            for f in fields(ServiceConfig)})
+        if config.queue and _queue_executor(config.queue, None) is None:
+            return 2
         serve(config)
     except (ValueError, OSError) as exc:  # a bad setting, or the port is taken
         print(f"error: {exc}", file=sys.stderr)
@@ -157,12 +159,52 @@ def cmd_build(args) -> int:
     locales = requested or available_locales(sources.locales)
     options = matrix.BuildOptions(sources, out_dir=args.out, force=args.force)
     jobs = matrix.plan(handouts, locales, papers)
+    executor = None
+    if args.queue:
+        executor = _queue_executor(args.queue, args.jobs)
+        if executor is None:
+            return 2
     with _progress(len(jobs)) as progress:
-        results = matrix.run(jobs, options, progress=progress, workers=args.jobs)
+        results = matrix.run(jobs, options, progress=progress, workers=args.jobs,
+                             executor=executor)
+    for notice in getattr(executor, "notices", []):
+        print(f"note: {notice}", file=sys.stderr)
     status = summarize(results, time.monotonic() - started)
     if not args.no_site:
         status = max(status, cmd_site(args.out))
     return status
+
+
+def _queue_executor(url: str, in_flight: int | None):
+    """The queue's executor, once Redis answers; None (said why) when it does not."""
+    from ..build.distributed import QueueExecutor, shown
+    executor = QueueExecutor(url, in_flight=in_flight)
+    problem = executor.reachable()
+    if problem:
+        print(f"error: cannot reach the queue at {shown(url)}: {problem}", file=sys.stderr)
+        return None
+    processes = executor.fleet()
+    if not processes:
+        print(f"note: no worker answered on {shown(url)}; the documents wait in the queue "
+              f"until one starts (build_pdf.py worker --queue URL)", file=sys.stderr)
+    executor.in_flight = in_flight or max(2, 2 * processes)
+    return executor
+
+
+def cmd_worker(args) -> int:
+    """`worker`: lay out documents sent to the queue until stopped (Ctrl+C, SIGTERM)."""
+    if not args.queue:
+        print("error: worker needs --queue redis://HOST:6379/0 (or HANDOUTS_QUEUE)",
+              file=sys.stderr)
+        return 2
+    from ..build.distributed import QueueExecutor, shown, start_worker
+    problem = QueueExecutor(args.queue).reachable()
+    if problem:
+        print(f"error: cannot reach the queue at {shown(args.queue)}: {problem}",
+              file=sys.stderr)
+        return 2
+    start_worker(args.queue, args.concurrency, args.name)
+    return 0
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from .. import content
 DEFAULT_OUT_DIR = Path("dist")
 PREVIEW_DIR = DEFAULT_OUT_DIR / "preview"
 #: The commands; anything else on the command line is a `build` option.
-COMMANDS = ("build", "list", "proof", "site", "serve", "web", "catalog")
+COMMANDS = ("build", "list", "proof", "site", "serve", "web", "worker", "catalog")
 
 
 def split_values(values: list[str] | None) -> list[str]:
@@ -49,8 +49,14 @@ def make_parser() -> argparse.ArgumentParser:
                    help="fail when any message falls back to English")
     b.add_argument("--print-shop", action="store_true",
                    help="add 0.125 in bleed and crop marks for a print shop")
-    b.add_argument("--jobs", "-j", type=_positive, default=os.cpu_count() or 1, metavar="N",
-                   help="documents laid out at once (default: the number of cores, %(default)s)")
+    b.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
+                   help="documents laid out at once (default: the number of cores, "
+                   f"{os.cpu_count() or 1}; with --queue: documents in flight, default twice "
+                   "the processes of the workers that answer)")
+    b.add_argument("--queue", metavar="URL", default=None,
+                   help="lay the documents out on the workers of this Redis queue, e.g. "
+                   "redis://HOST:6379/0 (see docs/DEPLOYMENT.md); files are still written "
+                   "here (default: this machine's processes)")
     b.add_argument("--force", action="store_true",
                    help="rebuild every PDF, even those whose inputs have not changed")
     b.add_argument("--no-site", action="store_true",
@@ -81,6 +87,15 @@ def make_parser() -> argparse.ArgumentParser:
     pr.add_argument("--contact", type=Path, default=None, metavar="FILE",
                     help="contact file (default: the shipped contacts/default.toml)")
     add_web_parser(sub)
+    wk = sub.add_parser("worker", help="lay out documents for builds sent to a Redis queue "
+                        "(--queue), on this machine")
+    wk.add_argument("--queue", metavar="URL", default=os.environ.get("HANDOUTS_QUEUE"),
+                    help="the queue, e.g. redis://HOST:6379/0 (default: $HANDOUTS_QUEUE)")
+    wk.add_argument("--concurrency", "-c", type=_positive, default=os.cpu_count() or 1,
+                    metavar="N", help="documents laid out at once (default: the number of "
+                    "cores, %(default)s)")
+    wk.add_argument("--name", default="", help="this worker's name in logs (default: "
+                    "handouts<pid>@<host name>)")
     add_catalog_parser(sub)
     return parser
 
@@ -106,6 +121,8 @@ WEB_HELP = {
                      "(default: none)",
     "secret": "key signing the forms' CSRF cookie (default: random at each start)",
     "max_documents": "largest edition one form may ask for, in documents (default: %s)",
+    "queue": "lay editions' documents out on the workers of this Redis queue, e.g. "
+             "redis://HOST:6379/0 (default: the service's own build workers)",
 }
 
 

@@ -39,6 +39,9 @@ class ServiceConfig:
     secret: str = ""
     #: Largest edition a form may ask for, in documents.
     max_documents: int = 200
+    #: A Redis URL: editions' documents are laid out by `build_pdf.py worker` processes there
+    #: (the edition task itself still runs in a build worker here, and writes the files).
+    queue: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None,

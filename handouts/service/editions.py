@@ -84,10 +84,12 @@ def contact_toml(contact: dict) -> str:
     return text
 
 
-def build_edition(request: dict, folder: str, templates: str, locales: str) -> dict:
+def build_edition(request: dict, folder: str, templates: str, locales: str,
+                  queue: str = "") -> dict:
     """Build an edition into folder: PDFs, its download page, a ZIP and its contact file.
 
-    A document that fails is reported with its reasons and the rest still build.
+    A document that fails is reported with its reasons and the rest still build. With a
+    queue (a Redis URL) the documents are laid out by its workers; this process writes them.
     """
     out = Path(folder)
     wanted = EditionRequest(**{**request, **{k: tuple(request[k])
@@ -106,8 +108,12 @@ def build_edition(request: dict, folder: str, templates: str, locales: str) -> d
         progress.write(out)
 
     dist = out / "dist"
+    executor = None
+    if queue:
+        from ..build.distributed import QueueExecutor
+        executor = QueueExecutor(queue)
     results = matrix.run(jobs, matrix.BuildOptions(sources, out_dir=dist), progress=advance,
-                         workers=1)
+                         workers=1, executor=executor)
     if any(r.ok for r in results):
         site.generate(dist, sources)
         members = [(f"{site.ZIP_PREFIX}/{Path(r.path).relative_to(dist)}",

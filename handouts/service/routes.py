@@ -65,7 +65,7 @@ def _start_edition(service: Service, wanted: editions.EditionRequest) -> Respons
     if service.state("editions", object_id) not in ("done", "running"):
         service.start("editions", object_id, jobs.BUILDS, editions.build_edition,
                       lambda folder: (wanted.to_json(), folder, service.templates,
-                                      service.locales))
+                                      service.locales, service.config.queue))
     return RedirectResponse(f"/editions/{object_id}", status_code=303)
 
 
