@@ -72,6 +72,17 @@ class _TooLarge(Exception):
     pass
 
 
+class _Started:
+    """A send() that remembers whether the response has begun (then no error page fits)."""
+
+    def __init__(self, send: Callable):
+        self._send, self.started = send, False
+
+    async def __call__(self, event: dict) -> None:
+        self.started = self.started or event["type"] == "http.response.start"
+        await self._send(event)
+
+
 def body_limit(app: ASGIApp, max_bytes: int) -> ASGIApp:
     """413 for a body over max_bytes, whether it says its length or streams; 400 for a
     multipart body without a boundary (the CSRF guard could not read it)."""
@@ -87,7 +98,6 @@ def body_limit(app: ASGIApp, max_bytes: int) -> ASGIApp:
         if content_type.startswith(b"multipart/form-data") and b"; boundary=" not in content_type:
             return await send_page(send, 400, "Bad request", "The form data is malformed.")
         seen = 0
-        started = False
 
         async def counted() -> dict:
             nonlocal seen
@@ -97,14 +107,11 @@ def body_limit(app: ASGIApp, max_bytes: int) -> ASGIApp:
                 raise _TooLarge
             return message
 
-        async def tracking(event: dict) -> None:
-            nonlocal started
-            started = started or event["type"] == "http.response.start"
-            await send(event)
+        tracking = _Started(send)
         try:
             await app(scope, counted, tracking)
         except _TooLarge:
-            if not started:
+            if not tracking.started:
                 await send_page(send, 413, "Too large",
                                 f"A request may be at most {max_bytes // 1024} KB.")
     return wrapped
@@ -113,19 +120,14 @@ def body_limit(app: ASGIApp, max_bytes: int) -> ASGIApp:
 def errors(app: ASGIApp, log: Callable[[str], None]) -> ASGIApp:
     """The outermost guard: a bug anywhere becomes a 500 page, logged, never a traceback."""
     async def wrapped(scope: dict, receive: Callable, send: Callable) -> None:
-        started = False
-
-        async def tracking(event: dict) -> None:
-            nonlocal started
-            started = started or event["type"] == "http.response.start"
-            await send(event)
+        tracking = _Started(send)
         try:
             await app(scope, receive, tracking)
         except Exception as exc:  # noqa: BLE001 - logged here, the reader gets a page
             if scope["type"] != "http":
                 raise
             log(f"error on {scope.get('method')} {scope.get('path')}: {exc!r}")
-            if not started:
+            if not tracking.started:
                 await send_page(send, 500, "Something went wrong",
                                 "The service could not answer this request. Try again later.")
     return wrapped

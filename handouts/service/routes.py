@@ -108,15 +108,21 @@ def _summary(service: Service, kind: str, object_id: str) -> dict | None:
         return None
 
 
-async def preview_page(service: Service, request: Request) -> Response:
+def _summary_page(service: Service, request: Request, kind: str, template: str,
+                  **context) -> Response:
+    """An object's page: its summary when finished, its state while its task runs."""
     object_id = request.path_params["object_id"]
-    state = service.state("previews", object_id)
+    state = service.state(kind, object_id)
     if state == "missing":
         return not_found()
-    return service.page(request, "preview.html", object_id=object_id, state=state,
+    return service.page(request, template, object_id=object_id, state=state,
                         reason=service.failed.get(object_id, ""),
-                        summary=_summary(service, "previews", object_id),
-                        languages={c.value: c for c in forms.language_choices(service.codes)})
+                        summary=_summary(service, kind, object_id), **context)
+
+
+async def preview_page(service: Service, request: Request) -> Response:
+    return _summary_page(service, request, "previews", "preview.html", languages={
+        c.value: c for c in forms.language_choices(service.codes)})
 
 
 async def edition_page(service: Service, request: Request) -> Response:
@@ -214,13 +220,7 @@ async def translate_post(service: Service, request: Request) -> Response:
 
 
 async def translation_page(service: Service, request: Request) -> Response:
-    object_id = request.path_params["object_id"]
-    state = service.state("translations", object_id)
-    if state == "missing":
-        return not_found()
-    return service.page(request, "translation.html", object_id=object_id, state=state,
-                        reason=service.failed.get(object_id, ""),
-                        report=_summary(service, "translations", object_id))
+    return _summary_page(service, request, "translations", "translation.html")
 
 
 async def translation_file(service: Service, request: Request) -> Response:
