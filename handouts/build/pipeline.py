@@ -14,11 +14,11 @@ from ..checks import (
     check_pdf,
     check_templates,
     check_text,
-    pdfium_text,
     pdfua_problems,
     stray_cjk_spaces,
 )
 from ..checks.printing import check_print
+from ..checks.text import printed_lines
 from ..fonts import FontError
 from ..render import TYPE_SCALES, Attempt, Document, FitError, Fitted, Renderer
 from ..render.printshop import PrintShopError
@@ -78,7 +78,9 @@ def make(document: Document, renderer: Renderer, sources: Sources,
         fitted.pdf, pages=document.handout.pages, lang=catalog.locale.tag, title=fitted.title,
         font_families=catalog.locale.font_families, missing_glyphs=fitted.missing_glyphs,
         bleed_pt=document.paper.bleed_pt if document.print_shop else 0.0)
-    problems += stray_cjk_spaces(pdfium_text(fitted.pdf))
+    # From the printed lines, not the extracted text: an extractor joins separate boxes that
+    # share a baseline (a list's last line and a QR caption) with a space nobody printed.
+    problems += stray_cjk_spaces("\n".join(printed_lines(fitted.layout.pages.pages)))
     problems += check_text(fitted.pdf, fitted.layout.pages.pages)
     problems += check_lang(fitted.pdf, fitted.layout.pages.pages, catalog.locale.tag)
     problems += check_print(fitted.pdf, fitted.layout.pages, print_shop=document.print_shop)

@@ -1,4 +1,4 @@
-"""A check of the PDF's text: no ASCII space touching CJK full-width punctuation.
+"""A check of the printed text: no ASCII space touching CJK full-width punctuation.
 
 Full-width punctuation (。，、 …) carries its own spacing; an ASCII space beside it prints
 as a visible gap in Chinese or Japanese, and usually means a template joined two messages
