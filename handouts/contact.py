@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -190,6 +191,10 @@ def _text_problem(key: str, value: str) -> str:
         return f"{key} is {len(value)} characters; the limit is {MAX_VALUE_CHARS}"
     if _CONTROL_RE.search(value):
         return f"{key} contains control or bidi-override characters"
+    if unprintable := [c for c in value if unicodedata.category(c) in ("Cn", "Co", "Cs")]:
+        # No font draws these: printed on every handout, they would fail every language.
+        return (f"{key} contains a character Unicode does not assign or keeps private "
+                f"(U+{ord(unprintable[0]):04X}), which no font prints")
     if not_text := markup.plain_text_problems(value):
         return f"{key} {not_text[0]}"
     return ""

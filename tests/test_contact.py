@@ -65,3 +65,10 @@ def test_broken_contact_stops_build_with_message(tmp_path, capsys):
     path.write_text('phone = "(972) 656-0560"\nname = \n')
     assert cli.main(["--locale", "en", "--contact", str(path), "--out", str(tmp_path)]) == 2
     assert "invalid TOML" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("character", ["\U000b5439", "\ue000", "\U0010ffff"])
+def test_unassigned_or_private_characters_are_refused(character):
+    """Found by the property test: no font draws them, so every language's PDF failed."""
+    with pytest.raises(ContactError, match=f"name contains a character .*U\\+{ord(character):04X}"):
+        parse_contact({"name": f"Aid {character}", "phone": "(214) 555-0142"})
