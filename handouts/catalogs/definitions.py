@@ -75,8 +75,6 @@ class LocaleDefinition:
     fallback: str
     #: CLDR plural rules as written, e.g. (("one", "n is 1"),); () is one form for every number.
     plural: tuple[tuple[str, str], ...]
-    #: The same rules as gettext's Plural-Forms header writes them.
-    plural_forms: str
     digits: str = ""
     date_pattern: str = ""
     months: tuple[str, ...] = ()
@@ -108,11 +106,6 @@ def format_date_with(value: dt.date, pattern: str, locale: str, months: tuple[st
 def _python_format(pattern: str) -> str:
     """An LDML pattern as Babel turns it into %-formatting: 'd MMMM y' -> '%(d)s %(MMMM)s %(y)s'."""
     return str(parse_pattern(pattern).format)
-
-
-def plural_forms_of(rules: dict[str, str]) -> str:
-    """gettext's Plural-Forms for CLDR-style rules; {} gives one form for every number."""
-    return plurals.plural_forms(rules)
 
 
 def load_definition(path: Path) -> LocaleDefinition:
@@ -174,7 +167,7 @@ class _Checker:
             path=self.path, native_name=self.name("native_name"),
             english_name=self.name("english_name"), script=self.script(),
             direction=self.choice("direction", DIRECTIONS), fallback=self.fallback(),
-            plural=tuple(rules.items()), plural_forms=plural_forms_of(rules),
+            plural=tuple(rules.items()),
             digits=self.digits(), date_pattern=self.date_pattern(), months=self.months())
         try:  # the pattern and the fallback's data together: fail here, not mid-build
             definition.format_date(_SAMPLE_DATE)
@@ -240,7 +233,7 @@ class _Checker:
                 raise self.fail("plural", f"the rule for {category!r} uses "
                                 f"{', '.join(sorted(words - PLURAL_WORDS))}: gettext counts "
                                 "whole numbers only, so use the operands n and i")
-        forms = plural_forms_of(value)
+        forms = plurals.plural_forms(value)
         try:
             gettext.c2py(forms.split("plural=", 1)[1].rstrip(";"))
         except ValueError as exc:  # cannot happen for rules that passed; never ship junk
