@@ -80,8 +80,9 @@ def make(document: Document, renderer: Renderer, sources: Sources,
         bleed_pt=document.paper.bleed_pt if document.print_shop else 0.0)
     # From the printed lines, not the extracted text: an extractor joins separate boxes that
     # share a baseline (a list's last line and a QR caption) with a space nobody printed.
-    problems += stray_cjk_spaces("\n".join(printed_lines(fitted.layout.pages.pages)))
-    problems += check_text(fitted.pdf, fitted.layout.pages.pages)
+    printed = printed_lines(fitted.layout.pages.pages)   # walked once, for both checks
+    problems += stray_cjk_spaces("\n".join(printed))
+    problems += check_text(fitted.pdf, fitted.layout.pages.pages, printed)
     problems += check_lang(fitted.pdf, fitted.layout.pages.pages, catalog.locale.tag)
     problems += check_print(fitted.pdf, fitted.layout.pages, print_shop=document.print_shop)
     problems += pdfua_problems(fitted.pdf)

@@ -245,10 +245,12 @@ def poppler_text(data: bytes) -> str:
     return done.stdout.decode()
 
 
-def check_text(data: bytes, pages: Iterable) -> list[str]:
-    """Whether the words poppler extracts from the PDF are the words the layout prints."""
+def check_text(data: bytes, pages: Iterable, printed: list[str] | None = None) -> list[str]:
+    """Whether the words poppler extracts from the PDF are the words the layout prints
+    (printed: the pages' printed_lines, when the caller has them already)."""
     try:
         extracted = poppler_text(data)
     except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
         return [f"text layer not checked: pdftotext (poppler-utils) failed: {exc}"]
-    return text_layer_problems(printed_lines(pages), extracted)
+    return text_layer_problems(printed if printed is not None else printed_lines(pages),
+                               extracted)
